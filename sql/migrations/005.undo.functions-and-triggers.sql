@@ -1,0 +1,36 @@
+set local role loomline_owner;
+
+-- Dropping a function drops the triggers that call it.
+drop function app_private.tg_quotes__replied() cascade;
+drop function app_private.tg_messages__delivered() cascade;
+drop function app_private.tg_messages__rules() cascade;
+drop function app.is_order_party(uuid, uuid);
+drop function app_private.tg_payments__order_payment_status() cascade;
+drop function app_private.tg_payments__rules() cascade;
+drop function app_private.tg_stock_reservations__settle() cascade;
+drop function app_private.tg_stock_reservations__reserve() cascade;
+drop function app_private.tg_marketplace_products__published() cascade;
+drop function app.listing_matches_filter(marketplace_products, jsonb);
+drop function app_private.tg_marketplace_products__approval() cascade;
+drop function app_private.tg_marketplace_products__sold_out() cascade;
+drop function app_private.tg_production_stages__order_progress() cascade;
+drop function app_private.tg_production_stages__status() cascade;
+drop function app_private.tg_supplier_orders__accepted() cascade;
+drop function app_private.stage_name(integer);
+drop function app_private.tg_supplier_orders__workflow() cascade;
+drop function app_private.tg_orders__cancel() cascade;
+drop function app_private.tg_orders__status_history() cascade;
+drop function app_private.tg_orders__status_transition() cascade;
+drop function app.order_status_transition_allowed(order_status, order_status);
+drop function app_private.tg_orders__version() cascade;
+drop function app_private.tg_notifications__publish() cascade;
+drop function app_private.notify_user(uuid, notification_type, text, text, jsonb);
+drop function app_private.publish(text, uuid, jsonb);
+drop function app_private.tg__audit() cascade;
+drop function app_private.tg_audit_log__retention() cascade;
+drop function app_private.tg__append_only() cascade;
+drop function app_private.tg__set_updated_at() cascade;
+drop function app_private.request_setting(text);
+drop function app.has_role(app_role);
+drop function app.current_user_id();
+drop function app.current_claims();
