@@ -47,6 +47,19 @@ const configSchema = z.object({
   SEED_ON_START: booleanFromEnv.optional(),
 
   GRAPHIQL: booleanFromEnv.optional(),
+
+  /**
+   * AES-256-GCM keys for fields encrypted at rest, `keyId:base64key` pairs
+   * separated by commas; the first encrypts, all decrypt (rotation). Unset
+   * outside production: a development key is generated and kept under .data/.
+   */
+  FIELD_ENCRYPTION_KEYS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,64}:[A-Za-z0-9+/]{43}=)*$/,
+      "must be keyId:base64(32 bytes) pairs separated by commas",
+    )
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -65,5 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const config = parsed.data;
+  if (config.NODE_ENV === "production" && !config.FIELD_ENCRYPTION_KEYS) {
+    throw new ConfigError("Invalid configuration:\n  FIELD_ENCRYPTION_KEYS: required in production");
+  }
   return { ...config, graphiql: config.GRAPHIQL ?? config.NODE_ENV !== "production" };
 }
