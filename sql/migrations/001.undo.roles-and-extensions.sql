@@ -14,5 +14,6 @@ drop schema app;
 revoke usage on schema public from anonymous, authenticated;
 grant usage on schema public to public;
 alter schema public owner to pg_database_owner;
+alter schema app_private owner to current_user;
 drop extension if exists pgcrypto;
 drop extension if exists citext;

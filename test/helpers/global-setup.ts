@@ -1,0 +1,107 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import pino from "pino";
+import { loadConfig } from "../../src/config";
+import { startEmbeddedPostgres, stopOnExit } from "../../src/db/embedded";
+import { PROJECT_ROOT, databaseUrl, migrate, provisionDatabase } from "../../src/db/migrator";
+import { API_ROLE, apiUrlFor } from "../../src/db/resolve";
+import { dropDatabase, templateName, testDatabasePrefix, withAdminClient } from "./database";
+
+/** Shared with global-teardown (same process). */
+export interface TestDatabaseServer {
+  serverUrl: string;
+  template: string;
+  stop(): Promise<void>;
+}
+
+declare global {
+  var loomlineTestDatabaseServer: TestDatabaseServer | undefined;
+}
+
+/**
+ * One PostgreSQL for the whole run (embedded and throwaway unless
+ * DATABASE_URL is set) and one template database migrated with the real
+ * migrator; test files clone it (test/helpers/database.ts).
+ */
+export default async function globalSetup(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: process.env.LOG_LEVEL ? config.LOG_LEVEL : "warn" });
+
+  let serverUrl: string;
+  let apiUrl: string;
+  let stopServer = async () => undefined;
+  if (config.DATABASE_URL) {
+    serverUrl = config.DATABASE_URL;
+    apiUrl = apiUrlFor(config, serverUrl);
+  } else {
+    // One cluster per run: engineers sharing the tree run jest at the same time.
+    const clustersDir = path.join(PROJECT_ROOT, ".data", "test-postgres");
+    await removeAbandonedClusters(clustersDir);
+    const server = await startEmbeddedPostgres({
+      dataDir: path.join(clustersDir, `run-${process.pid}`),
+      port: 0,
+      persistent: false,
+      fast: true,
+      logger,
+    });
+    const removeExitHandlers = stopOnExit(server, logger);
+    stopServer = async () => {
+      removeExitHandlers();
+      await server.stop();
+    };
+    serverUrl = server.adminUrl;
+    apiUrl = databaseUrl(serverUrl, { user: API_ROLE, password: config.DATABASE_API_PASSWORD });
+  }
+
+  const template = templateName(randomBytes(3).toString("hex"));
+  try {
+    await provisionDatabase(serverUrl, template);
+    await migrate(databaseUrl(serverUrl, { database: template }), {
+      apiPassword: config.DATABASE_API_PASSWORD,
+    });
+    // Cloning needs the template free of sessions: allow none.
+    await withAdminClient(serverUrl, (client) =>
+      client.query(
+        `alter database ${client.escapeIdentifier(template)} with is_template true allow_connections false`,
+      ),
+    );
+  } catch (error) {
+    await dropDatabase(serverUrl, template).catch(() => undefined);
+    await stopServer();
+    throw error;
+  }
+
+  process.env.TEST_ADMIN_URL = serverUrl;
+  process.env.TEST_TEMPLATE_DB = template;
+  process.env.TEST_API_URL = apiUrl;
+  globalThis.loomlineTestDatabaseServer = { serverUrl, template, stop: stopServer };
+  logger.debug({ template, prefix: testDatabasePrefix(template) }, "test template database ready");
+}
+
+/**
+ * Deletes the clusters of earlier runs that were killed before their
+ * teardown. A cluster whose postmaster still runs is left alone.
+ */
+async function removeAbandonedClusters(clustersDir: string): Promise<void> {
+  const entries = await fs.readdir(clustersDir).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const owner = /^run-(\d+)$/.exec(entry)?.[1];
+    if (!owner || isAlive(Number(owner))) continue;
+    const dataDir = path.join(clustersDir, entry);
+    const pidFile = await fs.readFile(path.join(dataDir, "postmaster.pid"), "utf8").catch(() => "");
+    const postmaster = Number.parseInt(pidFile.split("\n")[0] ?? "", 10);
+    if (postmaster > 0 && isAlive(postmaster)) continue;
+    await fs.rm(dataDir, { recursive: true, force: true });
+    await fs.rm(`${dataDir}.credentials.json`, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
