@@ -31,7 +31,7 @@ const configSchema = z.object({
    * with the user `loomline_api` and DATABASE_API_PASSWORD.
    */
   DATABASE_API_URL: postgresUrl.optional(),
-  DATABASE_API_PASSWORD: z.string().min(8).default("loomline_api_dev_password"),
+  DATABASE_API_PASSWORD: z.string().min(12).optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** How long a request may wait for a pooled connection before failing. */
   DATABASE_POOL_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
@@ -62,7 +62,9 @@ const configSchema = z.object({
     .optional(),
 });
 
-export type Config = z.infer<typeof configSchema> & {
+export type Config = Omit<z.infer<typeof configSchema>, "DATABASE_API_PASSWORD"> & {
+  /** Set explicitly in production; a development default elsewhere. */
+  DATABASE_API_PASSWORD: string;
   /** GraphiQL is served outside production unless switched off. */
   graphiql: boolean;
 };
@@ -81,5 +83,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.NODE_ENV === "production" && !config.FIELD_ENCRYPTION_KEYS) {
     throw new ConfigError("Invalid configuration:\n  FIELD_ENCRYPTION_KEYS: required in production");
   }
-  return { ...config, graphiql: config.GRAPHIQL ?? config.NODE_ENV !== "production" };
+  if (config.NODE_ENV === "production" && !config.DATABASE_API_URL && !config.DATABASE_API_PASSWORD) {
+    throw new ConfigError(
+      "Invalid configuration:\n  DATABASE_API_PASSWORD: required in production (or set DATABASE_API_URL)",
+    );
+  }
+  return {
+    ...config,
+    DATABASE_API_PASSWORD: config.DATABASE_API_PASSWORD ?? "loomline_api_dev_password",
+    graphiql: config.GRAPHIQL ?? config.NODE_ENV !== "production",
+  };
 }

@@ -37,7 +37,9 @@ function unsupportedFields(schema) {
 function dbGeneratedDefault(attributes) {
   const match = attributes.match(/@default\(dbgenerated\((?:"((?:[^"\\]|\\.)*)")?\)\)/);
   if (!match) return {};
-  return { default: { name: "dbgenerated", args: match[1] === undefined ? [] : [JSON.parse(`"${match[1]}"`)] } };
+  return {
+    default: { name: "dbgenerated", args: match[1] === undefined ? [] : [JSON.parse(`"${match[1]}"`)] },
+  };
 }
 
 generatorHandler({

@@ -184,7 +184,11 @@ describe("CHECK constraints refuse bad rows", () => {
   const cases: Array<[string, string, (ids: Record<string, string>) => unknown[]]> = [
     ["invalid email", "insert into users (email) values ($1)", () => ["not-an-email"]],
     ["lower-case country", "insert into suppliers (company_name, country) values ('X', $1)", () => ["pt"]],
-    ["rating above 5", "insert into suppliers (company_name, country, rating) values ('X', 'PT', $1)", () => [5.5]],
+    [
+      "rating above 5",
+      "insert into suppliers (company_name, country, rating) values ('X', 'PT', $1)",
+      () => [5.5],
+    ],
     [
       "plaintext contact email (must be encrypted at rest)",
       "insert into suppliers (company_name, country, contact_email) values ('X', 'PT', $1)",
@@ -232,8 +236,16 @@ describe("CHECK constraints refuse bad rows", () => {
        values ('t', 1, current_date + 10, current_date + $1::int)`,
       () => [5],
     ],
-    ["lower-case currency", "insert into orders (product_type, quantity, currency) values ('t', 1, $1)", () => ["usd"]],
-    ["current stage 9", "insert into orders (product_type, quantity, current_stage) values ('t', 1, $1)", () => [9]],
+    [
+      "lower-case currency",
+      "insert into orders (product_type, quantity, currency) values ('t', 1, $1)",
+      () => ["usd"],
+    ],
+    [
+      "current stage 9",
+      "insert into orders (product_type, quantity, current_stage) values ('t', 1, $1)",
+      () => [9],
+    ],
     [
       "stage number 9",
       `insert into production_stages (supplier_order_id, stage_number, stage_name) values ($1, $2, 'x')`,
@@ -318,11 +330,10 @@ describe("every table keeps updated_at", () => {
       const first = await stamp();
       await db.query("update users set disabled_at = now() where id = $1", [id]);
       const second = await stamp();
-      const { rows } = await db.query("select $1::timestamptz < $2::timestamptz and $2::timestamptz < $3::timestamptz as ok", [
-        created,
-        first,
-        second,
-      ]);
+      const { rows } = await db.query(
+        "select $1::timestamptz < $2::timestamptz and $2::timestamptz < $3::timestamptz as ok",
+        [created, first, second],
+      );
       expect(rows[0].ok).toBe(true);
     }));
 
@@ -353,9 +364,10 @@ describe("orders", () => {
       expect(Number(b.order_number.slice(-6))).toBe(Number(a.order_number.slice(-6)) + 1);
       expect(a.tracking_token).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect(a.tracking_token).not.toBe(b.tracking_token);
-      const so = await one<{ order_number: string }>("select order_number from supplier_orders where id = $1", [
-        await supplierOrder(await order(), await supplier()),
-      ]);
+      const so = await one<{ order_number: string }>(
+        "select order_number from supplier_orders where id = $1",
+        [await supplierOrder(await order(), await supplier())],
+      );
       expect(so.order_number).toMatch(new RegExp(`^SO-${year}-\\d{6}$`));
     }));
 
@@ -411,7 +423,12 @@ describe("orders", () => {
       );
       expect(rows).toEqual([
         { from_status: null, to_status: "submitted", changed_by: null, note: null },
-        { from_status: "submitted", to_status: "confirmed", changed_by: actor, note: "Checked the tech pack" },
+        {
+          from_status: "submitted",
+          to_status: "confirmed",
+          changed_by: actor,
+          note: "Checked the tech pack",
+        },
       ]);
       await expectRefused(
         "update order_status_history set note = 'rewritten' where order_id = $1",
@@ -421,8 +438,12 @@ describe("orders", () => {
       // Erasing the actor nulls the reference: the one change allowed.
       await db.query("delete from users where id = $1", [actor]);
       expect(
-        (await one("select count(*)::int as n from order_status_history where order_id = $1 and changed_by is null", [id]))
-          .n,
+        (
+          await one(
+            "select count(*)::int as n from order_status_history where order_id = $1 and changed_by is null",
+            [id],
+          )
+        ).n,
       ).toBe(2);
     }));
 
@@ -454,10 +475,21 @@ describe("orders", () => {
         "insert into stock_reservations (marketplace_product_id, order_id, quantity) values ($1, $2, 4)",
         [listingId, id],
       );
-      expect((await one("select reserved_quantity from marketplace_products where id = $1", [listingId])).reserved_quantity).toBe(4);
-      await db.query("update orders set status = 'cancelled', cancellation_reason = 'buyer changed plans' where id = $1", [id]);
-      expect((await one("select reserved_quantity from marketplace_products where id = $1", [listingId])).reserved_quantity).toBe(0);
-      expect((await one("select status from stock_reservations where order_id = $1", [id])).status).toBe("released");
+      expect(
+        (await one("select reserved_quantity from marketplace_products where id = $1", [listingId]))
+          .reserved_quantity,
+      ).toBe(4);
+      await db.query(
+        "update orders set status = 'cancelled', cancellation_reason = 'buyer changed plans' where id = $1",
+        [id],
+      );
+      expect(
+        (await one("select reserved_quantity from marketplace_products where id = $1", [listingId]))
+          .reserved_quantity,
+      ).toBe(0);
+      expect((await one("select status from stock_reservations where order_id = $1", [id])).status).toBe(
+        "released",
+      );
       expect((await one("select status from supplier_orders where id = $1", [so])).status).toBe("cancelled");
     }));
 });
@@ -490,10 +522,16 @@ describe("supplier orders and production stages", () => {
         supplier_id: supplierId,
         current_stage: 1,
       });
-      expect(await one("select status, accepted_at is not null as stamped from supplier_orders where id = $1", [so])).toEqual(
-        { status: "accepted", stamped: true },
+      expect(
+        await one("select status, accepted_at is not null as stamped from supplier_orders where id = $1", [
+          so,
+        ]),
+      ).toEqual({ status: "accepted", stamped: true });
+      await expectRefused(
+        "update supplier_orders set acceptance_status = 'rejected' where id = $1",
+        [so],
+        "LLTRN",
       );
-      await expectRefused("update supplier_orders set acceptance_status = 'rejected' where id = $1", [so], "LLTRN");
     }));
 
   test("completion drives status, started_at (once) and completed_at", () =>
@@ -546,11 +584,21 @@ describe("supplier orders and production stages", () => {
       );
       await setStage(so, 2, 60);
       expect(
-        (await one("select status from production_stages where supplier_order_id = $1 and stage_number = 2", [so])).status,
+        (
+          await one(
+            "select status from production_stages where supplier_order_id = $1 and stage_number = 2",
+            [so],
+          )
+        ).status,
       ).toBe("delayed");
       await setStage(so, 2, 100);
       expect(
-        (await one("select status from production_stages where supplier_order_id = $1 and stage_number = 2", [so])).status,
+        (
+          await one(
+            "select status from production_stages where supplier_order_id = $1 and stage_number = 2",
+            [so],
+          )
+        ).status,
       ).toBe("completed");
       await expectRefused(
         "update production_stages set status = 'delayed' where supplier_order_id = $1 and stage_number = 2",
@@ -575,10 +623,11 @@ describe("supplier orders and production stages", () => {
       const so = await acceptedSupplierOrder(id);
       for (const stage of [1, 2, 3, 4, 5]) await setStage(so, stage, 100);
       await setStage(so, 6, 25);
-      const midway = await one<{ status: string; current_stage: number; stage_progress: Record<string, number> }>(
-        "select status, current_stage, stage_progress from orders where id = $1",
-        [id],
-      );
+      const midway = await one<{
+        status: string;
+        current_stage: number;
+        stage_progress: Record<string, number>;
+      }>("select status, current_stage, stage_progress from orders where id = $1", [id]);
       expect(midway).toEqual({
         status: "quality_check",
         current_stage: 6,
@@ -594,7 +643,12 @@ describe("supplier orders and production stages", () => {
         "select to_status, note from order_status_history where order_id = $1 order by created_at",
         [id],
       );
-      expect(rows.map((r) => r.to_status)).toEqual(["confirmed", "in_production", "quality_check", "shipped"]);
+      expect(rows.map((r) => r.to_status)).toEqual([
+        "confirmed",
+        "in_production",
+        "quality_check",
+        "shipped",
+      ]);
       expect(rows[2].note).toBe("Quality inspection started");
     }));
 
@@ -605,13 +659,17 @@ describe("supplier orders and production stages", () => {
       const second = await acceptedSupplierOrder(id);
       await setStage(first, 1, 100);
       await setStage(second, 1, 50);
-      expect(await one("select current_stage, stage_progress->'1' as s1 from orders where id = $1", [id])).toEqual({
+      expect(
+        await one("select current_stage, stage_progress->'1' as s1 from orders where id = $1", [id]),
+      ).toEqual({
         current_stage: 1,
         s1: 75,
       });
       await db.query("update supplier_orders set status = 'cancelled' where id = $1", [second]);
       await setStage(first, 2, 10);
-      expect(await one("select current_stage, stage_progress->'1' as s1 from orders where id = $1", [id])).toEqual({
+      expect(
+        await one("select current_stage, stage_progress->'1' as s1 from orders where id = $1", [id]),
+      ).toEqual({
         current_stage: 2,
         s1: 100,
       });
@@ -623,11 +681,17 @@ describe("marketplace and stock", () => {
     inRollback(async () => {
       const { id } = await listing({ stock: 3 });
       await db.query("update marketplace_products set stock_quantity = 0 where id = $1", [id]);
-      expect((await one("select status from marketplace_products where id = $1", [id])).status).toBe("sold_out");
+      expect((await one("select status from marketplace_products where id = $1", [id])).status).toBe(
+        "sold_out",
+      );
       await db.query("update marketplace_products set stock_quantity = 8 where id = $1", [id]);
-      expect((await one("select status from marketplace_products where id = $1", [id])).status).toBe("approved");
+      expect((await one("select status from marketplace_products where id = $1", [id])).status).toBe(
+        "approved",
+      );
       const draft = await listing({ stock: 0, status: "draft" });
-      expect((await one("select status from marketplace_products where id = $1", [draft.id])).status).toBe("draft");
+      expect((await one("select status from marketplace_products where id = $1", [draft.id])).status).toBe(
+        "draft",
+      );
     }));
 
   test("approval stamps the review and notifies matching saved searches", () =>
@@ -647,7 +711,10 @@ describe("marketplace and stock", () => {
       );
       expect(row.approval_date).not.toBeNull();
       expect(row.published_at).toEqual(row.approval_date);
-      const { rows } = await db.query("select title from notifications where user_id = $1 and type = 'listing'", [watcher]);
+      const { rows } = await db.query(
+        "select title from notifications where user_id = $1 and type = 'listing'",
+        [watcher],
+      );
       expect(rows).toEqual([{ title: 'New match for "navy merino"' }]);
     }));
 
@@ -664,7 +731,11 @@ describe("marketplace and stock", () => {
         "LLSTK",
       );
       await db.query("update stock_reservations set status = 'committed' where id = $1", [r.id]);
-      expect(await one("select stock_quantity, reserved_quantity, sales from marketplace_products where id = $1", [id])).toEqual({
+      expect(
+        await one("select stock_quantity, reserved_quantity, sales from marketplace_products where id = $1", [
+          id,
+        ]),
+      ).toEqual({
         stock_quantity: 4,
         reserved_quantity: 0,
         sales: 6,
@@ -682,7 +753,8 @@ describe("payments", () => {
           "insert into payments (order_id, amount, currency, method, idempotency_key, status) values ($1, $2, $3, 'wire', $4, $5)",
           [id, amount, currency, key, status],
         );
-      const status = async () => (await one("select payment_status from orders where id = $1", [id])).payment_status;
+      const status = async () =>
+        (await one("select payment_status from orders where id = $1", [id])).payment_status;
       await pay(400, "key-aaaaaaaa");
       expect(await status()).toBe("partially_paid");
       await pay(600, "key-bbbbbbbb", "pending");
@@ -701,7 +773,11 @@ describe("payments", () => {
         [id],
         "23505",
       );
-      await expectRefused("update payments set amount = 1 where idempotency_key = 'key-aaaaaaaa'", [], "LLRUL");
+      await expectRefused(
+        "update payments set amount = 1 where idempotency_key = 'key-aaaaaaaa'",
+        [],
+        "LLRUL",
+      );
     }));
 });
 
@@ -723,7 +799,11 @@ describe("messages", () => {
       await expectRefused("update messages set body = 'edited' where id = $1", [message.id], "LLRUL");
       await db.query("update messages set read_at = now() where id = $1", [message.id]);
       expect(
-        (await one("select count(*)::int as n from notifications where user_id = $1 and type = 'message'", [stranger])).n,
+        (
+          await one("select count(*)::int as n from notifications where user_id = $1 and type = 'message'", [
+            stranger,
+          ])
+        ).n,
       ).toBe(1);
     }));
 });
@@ -738,7 +818,12 @@ describe("audit_log", () => {
          values ($1, 'Dhaka Knit', 'BD', 'enc:v1:k1:AAAAAAAAAAAAAAAA:c2VjcmV0') returning id`,
         [owner],
       );
-      const entry = await one<{ id: string; actor_id: string; action: string; new_data: Record<string, unknown> }>(
+      const entry = await one<{
+        id: string;
+        actor_id: string;
+        action: string;
+        new_data: Record<string, unknown>;
+      }>(
         "select id, actor_id, action, new_data from audit_log where table_name = 'suppliers' and record_id = $1",
         [supplierId.id],
       );
@@ -776,7 +861,9 @@ describe("under concurrency (real parallel connections, committed)", () => {
     const { id } = await listing({ stock: 7 });
     const attempts = await Promise.allSettled(
       clients.map((client) =>
-        client.query("insert into stock_reservations (marketplace_product_id, quantity) values ($1, 1)", [id]),
+        client.query("insert into stock_reservations (marketplace_product_id, quantity) values ($1, 1)", [
+          id,
+        ]),
       ),
     );
     expect(attempts.filter((a) => a.status === "fulfilled")).toHaveLength(7);
@@ -784,7 +871,10 @@ describe("under concurrency (real parallel connections, committed)", () => {
       expect(failed.reason.code).toBe("LLSTK");
     }
     expect(
-      await one("select reserved_quantity, available_quantity, status from marketplace_products where id = $1", [id]),
+      await one(
+        "select reserved_quantity, available_quantity, status from marketplace_products where id = $1",
+        [id],
+      ),
     ).toEqual({ reserved_quantity: 7, available_quantity: 0, status: "sold_out" });
   });
 
@@ -809,7 +899,9 @@ describe("under concurrency (real parallel connections, committed)", () => {
         where so.buyer_order_id = $1 group by 1 order by 1`,
       [id],
     );
-    expect(progress.stage_progress).toEqual(Object.fromEntries(rows.map((r) => [String(r.stage_number), r.pct])));
+    expect(progress.stage_progress).toEqual(
+      Object.fromEntries(rows.map((r) => [String(r.stage_number), r.pct])),
+    );
     expect(progress.current_stage).toBe(7);
   });
 
@@ -822,7 +914,9 @@ describe("under concurrency (real parallel connections, committed)", () => {
     );
     expect(attempts.filter((a) => a.status === "fulfilled")).toHaveLength(1);
     expect(
-      attempts.filter((a) => a.status === "rejected").every((a) => (a as PromiseRejectedResult).reason.code === "LLCNF"),
+      attempts
+        .filter((a) => a.status === "rejected")
+        .every((a) => (a as PromiseRejectedResult).reason.code === "LLCNF"),
     ).toBe(true);
     expect((await one("select version from orders where id = $1", [id])).version).toBe(2);
   });

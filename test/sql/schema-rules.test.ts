@@ -116,26 +116,33 @@ test("security definer functions pin their search_path, and no app function is e
 describe("default deny for the request roles", () => {
   const claims = { sub: "00000000-0000-4000-8000-000000000001", role: "authenticated", roles: ["buyer"] };
 
-  test.each(["anonymous", "authenticated"])("%s can neither read nor write the private tables", async (role) => {
-    for (const table of await tables()) {
-      if (PUBLICLY_READABLE.includes(table)) continue;
-      await withRole(database.apiUrl, role, role === "anonymous" ? null : claims, async (client) => {
-        await expect(client.query(`select * from ${client.escapeIdentifier(table)} limit 1`)).rejects.toMatchObject({
-          code: "42501",
+  test.each(["anonymous", "authenticated"])(
+    "%s can neither read nor write the private tables",
+    async (role) => {
+      for (const table of await tables()) {
+        if (PUBLICLY_READABLE.includes(table)) continue;
+        await withRole(database.apiUrl, role, role === "anonymous" ? null : claims, async (client) => {
+          await expect(
+            client.query(`select * from ${client.escapeIdentifier(table)} limit 1`),
+          ).rejects.toMatchObject({
+            code: "42501",
+          });
         });
-      });
-      await withRole(database.apiUrl, role, role === "anonymous" ? null : claims, async (client) => {
-        await expect(
-          client.query(`insert into ${client.escapeIdentifier(table)} default values`),
-        ).rejects.toMatchObject({ code: "42501" });
-      });
-    }
-  });
+        await withRole(database.apiUrl, role, role === "anonymous" ? null : claims, async (client) => {
+          await expect(
+            client.query(`insert into ${client.escapeIdentifier(table)} default values`),
+          ).rejects.toMatchObject({ code: "42501" });
+        });
+      }
+    },
+  );
 
-  test.each(["anonymous", "authenticated"])("%s reads only approved listings and verified suppliers' public fields", async (role) => {
-    await db.query("begin");
-    try {
-      await db.query(`
+  test.each(["anonymous", "authenticated"])(
+    "%s reads only approved listings and verified suppliers' public fields",
+    async (role) => {
+      await db.query("begin");
+      try {
+        await db.query(`
         insert into users (id, email) values ('00000000-0000-4000-8000-0000000000aa', 'rls-owner@example.com');
         insert into suppliers (id, user_id, company_name, country, verification_status, contact_email) values
           ('00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-0000000000aa', 'Verified Knit', 'PT', 'verified',
@@ -146,32 +153,41 @@ describe("default deny for the request roles", () => {
         select '00000000-0000-4000-8000-0000000000b1', 'sweater', s::text, 'knitwear', 'rls-' || replace(s::text, '_', '-'),
                10, case when s = 'sold_out' then 0 else 5 end, s, 'blurry photos'
           from unnest(enum_range(null::listing_status)) as s;`);
-      await db.query("commit");
-    } catch (error) {
-      await db.query("rollback");
-      throw error;
-    }
-    try {
-      const asRole = (fn: (client: Client) => Promise<void>) =>
-        withRole(database.apiUrl, role, role === "anonymous" ? null : claims, fn);
-      await asRole(async (client) => {
-        const listings = await client.query("select status from marketplace_products where slug like 'rls-%'");
-        expect(listings.rows).toEqual([{ status: "approved" }]);
-        const suppliers = await client.query("select company_name from suppliers where company_name like '% Knit'");
-        expect(suppliers.rows).toEqual([{ company_name: "Verified Knit" }]);
-      });
-      await asRole(async (client) => {
-        await expect(client.query("select contact_email from suppliers")).rejects.toMatchObject({ code: "42501" });
-      });
-      await asRole(async (client) => {
-        await expect(
-          client.query("update marketplace_products set title = 'defaced' where slug = 'rls-approved'"),
-        ).rejects.toMatchObject({ code: "42501" });
-      });
-    } finally {
-      await db.query("delete from marketplace_products where slug like 'rls-%'");
-      await db.query("delete from suppliers where id in ('00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-0000000000b2')");
-      await db.query("delete from users where id = '00000000-0000-4000-8000-0000000000aa'");
-    }
-  });
+        await db.query("commit");
+      } catch (error) {
+        await db.query("rollback");
+        throw error;
+      }
+      try {
+        const asRole = (fn: (client: Client) => Promise<void>) =>
+          withRole(database.apiUrl, role, role === "anonymous" ? null : claims, fn);
+        await asRole(async (client) => {
+          const listings = await client.query(
+            "select status from marketplace_products where slug like 'rls-%'",
+          );
+          expect(listings.rows).toEqual([{ status: "approved" }]);
+          const suppliers = await client.query(
+            "select company_name from suppliers where company_name like '% Knit'",
+          );
+          expect(suppliers.rows).toEqual([{ company_name: "Verified Knit" }]);
+        });
+        await asRole(async (client) => {
+          await expect(client.query("select contact_email from suppliers")).rejects.toMatchObject({
+            code: "42501",
+          });
+        });
+        await asRole(async (client) => {
+          await expect(
+            client.query("update marketplace_products set title = 'defaced' where slug = 'rls-approved'"),
+          ).rejects.toMatchObject({ code: "42501" });
+        });
+      } finally {
+        await db.query("delete from marketplace_products where slug like 'rls-%'");
+        await db.query(
+          "delete from suppliers where id in ('00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-0000000000b2')",
+        );
+        await db.query("delete from users where id = '00000000-0000-4000-8000-0000000000aa'");
+      }
+    },
+  );
 });

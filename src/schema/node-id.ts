@@ -1,0 +1,27 @@
+import { type GraphQLResolveInfo, isObjectType } from "graphql";
+import { badUserInput } from "../db/errors";
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The raw id inside a global id, checked before it reaches SQL: in the
+ * operation's single transaction a failed statement (22P02 for a bad uuid)
+ * would abort every sibling field's query too.
+ */
+export function parseUuid(id: string, what = "id"): string {
+  if (!UUID_TEXT.test(id)) throw badUserInput(`"${what}" is not a valid id.`);
+  return id.toLowerCase();
+}
+
+/** `findUnique` for prismaNode: the global id's uuid, validated. */
+export function findByUuid(id: string): { id: string } {
+  return { id: parseUuid(id) };
+}
+
+/** node(id:)/nodes(ids:) name a type that exists and implements Node, or the input is bad. */
+export function assertNodeType(info: GraphQLResolveInfo, typename: string): void {
+  const type = info.schema.getType(typename);
+  if (!isObjectType(type) || !type.getInterfaces().some((iface) => iface.name === "Node")) {
+    throw badUserInput("The id does not identify a node of this API.");
+  }
+}

@@ -1,0 +1,152 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import pg from "pg";
+import { createApp } from "./app";
+import { type Config, ConfigError, loadConfig } from "./config";
+import { migrate } from "./db/migrator";
+import { createPrismaClient } from "./db/prisma";
+import { createReadinessCheck } from "./db/readiness";
+import { resolveDatabase } from "./db/resolve";
+import { type Logger, createLogger } from "./logger";
+
+/** In-flight requests get this long to finish after a shutdown signal; then sockets are cut. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+
+  const database = await resolveDatabase(config, logger);
+  const cleanups: (() => Promise<unknown>)[] = [() => database.stop()];
+  const cleanUp = async () => {
+    for (const step of cleanups.reverse())
+      await step().catch((error) => logger.error({ err: error }, "shutdown step failed"));
+  };
+
+  try {
+    if (database.embedded || config.MIGRATE_ON_START) {
+      await migrate(database.adminUrl, {
+        logger,
+        // Only when the API's URL is derived from that password; otherwise the
+        // role's real password (in DATABASE_API_URL) must not be overwritten.
+        ...(config.DATABASE_API_URL ? {} : { apiPassword: config.DATABASE_API_PASSWORD }),
+      });
+    }
+    if ((config.SEED_ON_START ?? database.embedded) && (await hasNoUsers(database.adminUrl))) {
+      logger.info("empty database: seeding demo data");
+      // Loaded only here: the seed's faker is a development dependency.
+      const { seed } = await import("./cli/seed");
+      const summary = await seed({ adminUrl: database.adminUrl, scale: "small", logger });
+      logger.info({ counts: summary.counts, elapsedMs: Math.round(summary.elapsedMs) }, "demo data seeded");
+      for (const account of summary.demoAccounts) {
+        logger.info(`demo account ${account.email} (${account.role}), password ${account.password}`);
+      }
+    }
+
+    const prisma = createPrismaClient({
+      url: database.apiUrl,
+      poolMax: config.DATABASE_POOL_MAX,
+      acquireTimeoutMs: config.DATABASE_POOL_ACQUIRE_TIMEOUT_MS,
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      onPoolError: (error) => logger.warn({ err: error }, "idle database connection failed"),
+      ...(logger.isLevelEnabled("trace")
+        ? { onQuery: (event) => logger.trace({ sql: event.query, durationMs: event.durationMs }, "sql") }
+        : {}),
+    });
+    cleanups.push(() => prisma.$disconnect());
+    const readiness = createReadinessCheck({ url: database.apiUrl, logger });
+    cleanups.push(() => readiness.close());
+
+    const app = createApp({ config, logger, apiPrisma: prisma, readiness });
+    const server = http.createServer(app.handler);
+    // Slow clients may not hold a socket forever while sending a request.
+    server.requestTimeout = 30_000;
+    server.headersTimeout = 20_000;
+    await listen(server, config.PORT, config.HOST);
+
+    const { port } = server.address() as AddressInfo;
+    const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
+    logger.info({ port }, `GraphQL API listening on http://${host}:${port}/graphql`);
+    if (config.graphiql) logger.info(`GraphiQL: open http://${host}:${port}/graphql in a browser`);
+
+    onShutdownSignal(logger, async () => {
+      await drain(server, logger);
+      await cleanUp();
+    });
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+/** Stops accepting connections and waits for in-flight requests (bounded). */
+async function drain(server: http.Server, logger: Logger): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const deadline = setTimeout(() => {
+    logger.warn("in-flight requests did not finish in time; closing their connections");
+    server.closeAllConnections();
+  }, DRAIN_TIMEOUT_MS);
+  deadline.unref();
+  await closed;
+  clearTimeout(deadline);
+}
+
+function onShutdownSignal(logger: Logger, shutdown: () => Promise<void>): void {
+  let shuttingDown = false;
+  const handle = (signal: NodeJS.Signals) => {
+    if (shuttingDown) {
+      logger.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    shuttingDown = true;
+    logger.info({ signal }, "shutting down");
+    shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", handle);
+  process.on("SIGTERM", handle);
+}
+
+/** First start: no user at all (the seed creates users first). Read as the migrator, past RLS. */
+async function hasNoUsers(adminUrl: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: adminUrl, application_name: "loomline-seed-check" });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ empty: boolean }>(
+      "select not exists (select 1 from users) as empty",
+    );
+    return rows[0]?.empty ?? false;
+  } finally {
+    await client.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
