@@ -224,7 +224,12 @@ begin
       old.order_number, new.version, old.version
       using errcode = 'LLCNF';
   end if;
-  new.version := old.version + 1;
+  -- Progress maintained from production_stages is not an edit: a buyer
+  -- changing the order while the factory reports progress must not conflict.
+  if (to_jsonb(new) - '{stage_progress,current_stage,updated_at}'::text[])
+     is distinct from (to_jsonb(old) - '{stage_progress,current_stage,updated_at}'::text[]) then
+    new.version := old.version + 1;
+  end if;
   return new;
 end;
 $$;
@@ -294,14 +299,19 @@ begin
       format('Order %s is %s', new.order_number, replace(new.status::text, '_', ' ')),
       null,
       jsonb_build_object('orderId', new.id, 'fromStatus', old.status, 'toStatus', new.status));
-    select user_id into supplier_owner from suppliers where id = new.supplier_id;
-    if supplier_owner is distinct from new.buyer_id then
+    -- Every factory on the order: its supplier and those of its supplier orders.
+    for supplier_owner in
+      select distinct s.user_id from suppliers s
+       where (s.id = new.supplier_id
+              or s.id in (select so.supplier_id from supplier_orders so where so.buyer_order_id = new.id))
+         and s.user_id is distinct from new.buyer_id
+    loop
       perform app_private.notify_user(
         supplier_owner, 'order_status',
         format('Order %s is %s', new.order_number, replace(new.status::text, '_', ' ')),
         null,
         jsonb_build_object('orderId', new.id, 'fromStatus', old.status, 'toStatus', new.status));
-    end if;
+    end loop;
   end if;
   return null;
 end;
@@ -403,6 +413,22 @@ begin
 end;
 $$;
 
+-- A supplier order that is cancelled or rejected no longer counts towards
+-- its order's progress.
+create function app_private.tg_supplier_orders__order_progress() returns trigger
+  language plpgsql security definer
+  set search_path = pg_catalog, public, app_private, pg_temp
+as $$
+begin
+  perform app_private.refresh_order_progress(new.buyer_order_id);
+  return null;
+end;
+$$;
+
+create trigger _500_order_progress after update of status on supplier_orders
+  for each row when (old.status is distinct from new.status and new.status in ('cancelled', 'rejected'))
+  execute function app_private.tg_supplier_orders__order_progress();
+
 create trigger _400_accepted after update of acceptance_status on supplier_orders
   for each row when (new.acceptance_status = 'accepted' and old.acceptance_status <> 'accepted')
   execute function app_private.tg_supplier_orders__accepted();
@@ -460,48 +486,40 @@ $$;
 create trigger _040_status before insert or update on production_stages
   for each row execute function app_private.tg_production_stages__status();
 
--- Keeps orders.current_stage and orders.stage_progress in step with the
--- stages of all its live supplier orders, moves the order through
--- quality_check and shipped, and publishes the change.
-create function app_private.tg_production_stages__order_progress() returns trigger
+-- Brings an order in step with the stages of its live supplier orders:
+-- current_stage (lowest stage not completed), stage_progress (per-stage
+-- completion averaged over supplier orders), and the workflow moves
+-- in_production -> quality_check (stage 6 under way) -> shipped (stage 8 done).
+-- Called by the stage trigger and when a supplier order leaves or rejoins.
+create function app_private.refresh_order_progress(target_order uuid) returns orders
   language plpgsql security definer
-  set search_path = pg_catalog, public, app, app_private, pg_temp
+  set search_path = pg_catalog, public, app_private, pg_temp
 as $$
 declare
-  stage production_stages;
-  target_order uuid;
+  order_row orders;
   progress jsonb;
   lowest_open integer;
   quality_started boolean;
   all_shipped boolean;
-  order_row orders;
   next_status order_status;
   previous_note text := current_setting('loomline.status_note', true);
 begin
-  if tg_op = 'DELETE' then
-    stage := old;
-  else
-    stage := new;
-  end if;
-  select buyer_order_id into target_order from supplier_orders where id = stage.supplier_order_id;
-  if target_order is null then
-    return null;
-  end if;
-
   -- Lock the order first: concurrent stage updates of one order serialise
   -- here, and the aggregate below (a new snapshot) sees every committed stage.
   select * into order_row from orders where id = target_order for update;
+  if not found then
+    return null;
+  end if;
 
   select coalesce(jsonb_object_agg(s.stage_number::text, s.pct order by s.stage_number), '{}'),
          case when count(*) > 0 then coalesce(min(s.stage_number) filter (where not s.done), 8) end,
-         coalesce(bool_or(s.stage_number = 6 and s.started), false),
+         coalesce(bool_or(s.stage_number = 6 and s.pct > 0), false),
          coalesce(bool_and(s.done) filter (where s.stage_number = 8), false)
     into progress, lowest_open, quality_started, all_shipped
     from (
       select ps.stage_number,
              round(avg(ps.completion_percentage), 2) as pct,
-             bool_and(ps.status = 'completed') as done,
-             bool_or(ps.status <> 'pending') as started
+             bool_and(ps.status = 'completed') as done
         from production_stages ps
         join supplier_orders so on so.id = ps.supplier_order_id
        where so.buyer_order_id = target_order
@@ -525,22 +543,50 @@ begin
          current_stage = lowest_open,
          status = next_status
    where id = target_order
-     and (stage_progress, current_stage, status) is distinct from (progress, lowest_open, next_status);
+     and (stage_progress, current_stage, status) is distinct from (progress, lowest_open, next_status)
+  returning * into order_row;
 
   perform set_config('loomline.status_note', coalesce(previous_note, ''), true);
+  return order_row;
+end;
+$$;
 
-  if tg_op <> 'DELETE' and stage.stage_number = 8 and stage.status = 'completed' then
-    update supplier_orders set status = 'completed' where id = stage.supplier_order_id and status = 'accepted';
+-- Every stage change updates its order, completes the supplier order at
+-- stage 8, publishes a realtime event and tells the buyer of status changes.
+create function app_private.tg_production_stages__order_progress() returns trigger
+  language plpgsql security definer
+  set search_path = pg_catalog, public, app, app_private, pg_temp
+as $$
+declare
+  stage production_stages;
+  target_order uuid;
+  order_row orders;
+begin
+  if tg_op = 'DELETE' then
+    stage := old;
+  else
+    stage := new;
+  end if;
+  select buyer_order_id into target_order from supplier_orders where id = stage.supplier_order_id;
+  if target_order is null then
+    return null;
   end if;
 
+  perform app_private.refresh_order_progress(target_order);
   if tg_op = 'DELETE' then
     return null;
   end if;
+
+  if stage.stage_number = 8 and stage.status = 'completed' then
+    update supplier_orders set status = 'completed' where id = stage.supplier_order_id and status = 'accepted';
+  end if;
+
   perform app_private.publish('stage', stage.id,
     jsonb_build_object('orderId', target_order, 'supplierOrderId', stage.supplier_order_id,
                        'change', case when tg_op = 'INSERT' then 'CREATED' else 'UPDATED' end));
 
   if tg_op = 'UPDATE' and new.status is distinct from old.status then
+    select * into order_row from orders where id = target_order;
     perform app_private.notify_user(
       order_row.buyer_id, 'stage_update',
       format('%s: %s is %s', order_row.order_number, new.stage_name, replace(new.status::text, '_', ' ')),
@@ -746,19 +792,22 @@ $$;
 create trigger _030_rules before insert or update on payments
   for each row execute function app_private.tg_payments__rules();
 
--- The order's payment_status follows its payments, in the same transaction.
-create function app_private.tg_payments__order_payment_status() returns trigger
+-- The order's payment_status follows its payments and its total, in the
+-- same transaction.
+create function app_private.refresh_payment_status(target_order uuid) returns void
   language plpgsql security definer
   set search_path = pg_catalog, public, pg_temp
 as $$
 declare
-  target_order uuid := coalesce(new.order_id, old.order_id);
   order_total numeric(12, 2);
   paid numeric;
   refunded numeric;
   next_status payment_status;
 begin
   select total_amount into order_total from orders where id = target_order for update;
+  if not found then
+    return;
+  end if;
   select coalesce(sum(amount) filter (where status = 'succeeded'), 0),
          coalesce(sum(amount) filter (where status = 'refunded'), 0)
     into paid, refunded
@@ -771,9 +820,32 @@ begin
   end;
   update orders set payment_status = next_status
    where id = target_order and payment_status is distinct from next_status;
+end;
+$$;
+
+create function app_private.tg_payments__order_payment_status() returns trigger
+  language plpgsql security definer
+  set search_path = pg_catalog, public, app_private, pg_temp
+as $$
+begin
+  perform app_private.refresh_payment_status(coalesce(new.order_id, old.order_id));
   return null;
 end;
 $$;
+
+create function app_private.tg_orders__payment_status() returns trigger
+  language plpgsql security definer
+  set search_path = pg_catalog, public, app_private, pg_temp
+as $$
+begin
+  perform app_private.refresh_payment_status(new.id);
+  return null;
+end;
+$$;
+
+create trigger _310_payment_status after update of total_amount on orders
+  for each row when (old.total_amount is distinct from new.total_amount)
+  execute function app_private.tg_orders__payment_status();
 
 create trigger _300_order_payment_status after insert or update of status or delete on payments
   for each row execute function app_private.tg_payments__order_payment_status();

@@ -676,6 +676,82 @@ describe("supplier orders and production stages", () => {
     }));
 });
 
+describe("order progress edge cases", () => {
+  test("a delayed stage 6 that has not started does not start quality inspection", () =>
+    inRollback(async () => {
+      const id = await order({ status: "confirmed" });
+      const so = await acceptedSupplierOrder(id);
+      await db.query(
+        "update production_stages set target_date = current_date - 1 where supplier_order_id = $1 and stage_number = 6",
+        [so],
+      );
+      await db.query(
+        "update production_stages set status = 'delayed' where supplier_order_id = $1 and stage_number = 6",
+        [so],
+      );
+      expect((await one("select status from orders where id = $1", [id])).status).toBe("in_production");
+      await setStage(so, 6, 5);
+      expect((await one("select status from orders where id = $1", [id])).status).toBe("quality_check");
+    }));
+
+  test("a cancelled supplier order stops counting towards its order's progress", () =>
+    inRollback(async () => {
+      const id = await order({ status: "confirmed" });
+      const kept = await acceptedSupplierOrder(id);
+      const dropped = await acceptedSupplierOrder(id);
+      await setStage(kept, 1, 100);
+      expect((await one("select stage_progress->'1' as s1 from orders where id = $1", [id])).s1).toBe(50);
+      await db.query("update supplier_orders set status = 'cancelled' where id = $1", [dropped]);
+      expect(
+        await one("select current_stage, stage_progress->'1' as s1 from orders where id = $1", [id]),
+      ).toEqual({
+        current_stage: 2,
+        s1: 100,
+      });
+      await db.query("update supplier_orders set status = 'cancelled' where id = $1", [kept]);
+      expect(await one("select current_stage, stage_progress from orders where id = $1", [id])).toEqual({
+        current_stage: null,
+        stage_progress: {},
+      });
+    }));
+
+  test("factory progress does not bump the order's version; edits and workflow moves do", () =>
+    inRollback(async () => {
+      const id = await order({ status: "confirmed" });
+      const so = await acceptedSupplierOrder(id);
+      const version = async () =>
+        (await one<{ version: number }>("select version from orders where id = $1", [id])).version;
+      const afterAcceptance = await version();
+      await setStage(so, 1, 40);
+      await setStage(so, 2, 10);
+      expect(await version()).toBe(afterAcceptance);
+      await db.query("update orders set notes = 'pack in polybags', version = $2 where id = $1", [
+        id,
+        afterAcceptance,
+      ]);
+      expect(await version()).toBe(afterAcceptance + 1);
+      for (const stage of [1, 2, 3, 4, 5]) await setStage(so, stage, 100);
+      await setStage(so, 6, 10);
+      expect(await one("select status, version from orders where id = $1", [id])).toEqual({
+        status: "quality_check",
+        version: afterAcceptance + 2,
+      });
+    }));
+
+  test("status changes of a split order notify every factory on it", () =>
+    inRollback(async () => {
+      const owners = [await user(), await user()];
+      const id = await order({ status: "confirmed" });
+      for (const owner of owners) await supplierOrder(id, await supplier(owner));
+      await db.query("update orders set status = 'cancelled' where id = $1", [id]);
+      const { rows } = await db.query(
+        "select distinct user_id from notifications where type = 'order_status' and data->>'orderId' = $1::text",
+        [id],
+      );
+      expect(rows.map((row) => row.user_id)).toEqual(expect.arrayContaining(owners));
+    }));
+});
+
 describe("marketplace and stock", () => {
   test("an approved listing with nothing available becomes sold_out, and back", () =>
     inRollback(async () => {
@@ -778,6 +854,11 @@ describe("payments", () => {
         [],
         "LLRUL",
       );
+      // The status follows the order's total too.
+      await pay(1000, "key-dddddddd");
+      expect(await status()).toBe("paid");
+      await db.query("update orders set total_amount = 2000 where id = $1", [id]);
+      expect(await status()).toBe("partially_paid");
     }));
 });
 
