@@ -1,15 +1,17 @@
 import path from "node:path";
 import pino from "pino";
-import { loadConfig } from "../config";
+import { ConfigError, loadConfig } from "../config";
 import {
   MIGRATIONS_DIR,
   PROJECT_ROOT,
+  MigrationError,
   migrate,
   rollback,
   status,
   type MigrationStatus,
 } from "../db/migrator";
 import { resolveDatabase } from "../db/resolve";
+import { runCli } from "./run";
 
 const USAGE = `Usage: db <command>
 
@@ -119,12 +121,6 @@ function redact(url: string): string {
   return parsed.toString();
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`\n${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+if (require.main === module) {
+  runCli("db", main, [ConfigError, MigrationError]);
+}

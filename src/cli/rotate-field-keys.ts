@@ -12,6 +12,7 @@ import {
   keyIdOf,
   type FieldCipher,
 } from "../services/field-encryption";
+import { runCli } from "./run";
 
 /**
  * `npm run keys:rotate`: re-encrypts every encrypted field that was written
@@ -239,19 +240,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      const expected =
-        error instanceof ConfigError ||
-        error instanceof FieldEncryptionError ||
-        error instanceof RotationRefusedError;
-      process.stderr.write(
-        `keys:rotate: ${expected ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`,
-      );
-      process.exitCode = 1;
-    },
-  );
+  runCli("keys:rotate", main, [ConfigError, FieldEncryptionError, RotationRefusedError]);
 }

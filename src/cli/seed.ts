@@ -10,6 +10,7 @@ import { createFieldCipher, type FieldCipher } from "../services/field-encryptio
 import { BulkLoader } from "./seed/bulk";
 import { deriveTriggerState } from "./seed/derive";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, SeedGenerator, type SeedScale } from "./seed/generate";
+import { runCli } from "./run";
 
 /**
  * Demo and load-test data: `npm run db:seed -- --scale small|medium|large [--reset]`.
@@ -266,16 +267,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      const expected = error instanceof SeedRefusedError || error instanceof ConfigError;
-      process.stderr.write(
-        `db:seed: ${expected ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`,
-      );
-      process.exitCode = 1;
-    },
-  );
+  runCli("db:seed", main, [SeedRefusedError, ConfigError]);
 }

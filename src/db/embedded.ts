@@ -336,7 +336,7 @@ async function isPostmasterOf(pid: number, dataDir: string): Promise<boolean> {
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import pino from "pino";
 import { loadConfig } from "../../src/config";
-import { startEmbeddedPostgres, stopOnExit } from "../../src/db/embedded";
+import { isAlive, startEmbeddedPostgres, stopOnExit } from "../../src/db/embedded";
 import { PROJECT_ROOT, databaseUrl, migrate, provisionDatabase } from "../../src/db/migrator";
 import { API_ROLE, apiUrlFor } from "../../src/db/resolve";
 import { dropDatabase, templateName, testDatabasePrefix, withAdminClient } from "./database";
@@ -94,14 +94,5 @@ async function removeAbandonedClusters(clustersDir: string): Promise<void> {
     if (postmaster > 0 && isAlive(postmaster)) continue;
     await fs.rm(dataDir, { recursive: true, force: true });
     await fs.rm(`${dataDir}.credentials.json`, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
