@@ -1,20 +1,27 @@
 import { randomUUID } from "node:crypto";
-import type { RequestListener } from "node:http";
+import type { IncomingMessage, RequestListener } from "node:http";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { type ExecutionResult, GraphQLError } from "graphql";
 import { type Plugin, type YogaServerInstance, createYoga, useReadinessCheck } from "graphql-yoga";
+import { type Authenticator, createAuthenticator } from "./auth/authenticate";
+import { type ClientInfo, bindRequestAuth } from "./auth/request-auth";
+import { useSessionMutationGuard } from "./auth/session-mutation-guard";
+import { type TokenService, createTokenService } from "./auth/tokens";
 import type { Config } from "./config";
 import { type Context, createContext } from "./context";
 import { toClientError } from "./db/errors";
 import type { PrismaClient } from "./db/prisma";
 import type { ReadinessCheck } from "./db/readiness";
-import { ANONYMOUS_VIEWER, transactionTimings, useRequestTransaction } from "./db/request-transaction";
+import { transactionTimings, useRequestTransaction } from "./db/request-transaction";
 import { type Logger, requestLogger } from "./logger";
 import { schema } from "./schema";
+import { createFieldCipher } from "./services/field-encryption";
 
 export const GRAPHQL_PATH = "/graphql";
 export const HEALTH_PATH = "/healthz";
 export const READY_PATH = "/readyz";
+/** The public keys of our access tokens, where verifiers conventionally look. */
+export const JWKS_PATH = "/.well-known/jwks.json";
 export const REQUEST_ID_HEADER = "x-request-id";
 /** GraphQL documents are small; 1 MiB leaves room for big variables and stops abuse early. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -34,6 +41,12 @@ export interface App {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   /** For `http.createServer(app.handler)`. */
   handler: RequestListener;
+  /** Signs access tokens (JWT_PRIVATE_KEYS, or the development key). */
+  tokens: TokenService;
+  /** Request -> Viewer; also for the WebSocket handshake (build a Request from the upgrade's headers). */
+  authenticator: Authenticator;
+  /** Writes what is still buffered (API key last-use times). Call after the server stopped accepting requests. */
+  close(): Promise<void>;
 }
 
 /**
@@ -41,6 +54,9 @@ export interface App {
  * /readyz. Used by server.ts and by the tests, which listen on port 0.
  */
 export function createApp({ config, logger, apiPrisma, readiness }: AppOptions): App {
+  const timings = transactionTimings(config);
+  const tokens = createTokenService(config);
+  const authenticator = createAuthenticator({ config, tokens, prisma: apiPrisma, timings, logger });
   const requestIds = new WeakMap<Request, string>();
   const requestIdOf = (request: Request): string => {
     let id = requestIds.get(request);
@@ -51,6 +67,8 @@ export function createApp({ config, logger, apiPrisma, readiness }: AppOptions):
     }
     return id;
   };
+
+  const fieldCipher = createFieldCipher(config);
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -69,13 +87,28 @@ export function createApp({ config, logger, apiPrisma, readiness }: AppOptions):
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     batching: false,
     logging: yogaLogger(logger),
-    context: ({ request }) => {
+    // Who is calling, before anything touches the database: a bad token is
+    // UNAUTHENTICATED (401) here, and execution never starts.
+    context: async (initial) => {
+      const { request } = initial;
       const requestId = requestIdOf(request);
-      // Issue 3 replaces ANONYMOUS_VIEWER with the verified token's viewer.
-      return createContext({ requestId, viewer: ANONYMOUS_VIEWER, logger: requestLogger(logger, requestId) });
+      const viewer = await authenticator.authenticate(request, requestId);
+      const context = createContext({
+        requestId,
+        viewer,
+        logger: requestLogger(logger, requestId),
+        fieldCipher,
+      });
+      return bindRequestAuth(context, {
+        tokens,
+        refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+        apiKeys: authenticator.apiKeys,
+        client: clientInfo(request, (initial as { req?: IncomingMessage }).req),
+      });
     },
     plugins: [
       useRequestLifecycle(logger, requestIdOf),
+      useJwks(tokens),
       useReadinessCheck({
         endpoint: READY_PATH,
         check: async ({ fetchAPI }) => {
@@ -90,15 +123,55 @@ export function createApp({ config, logger, apiPrisma, readiness }: AppOptions):
         },
       }),
       useErrorClassification(),
+      useSessionMutationGuard(),
       useRequestTransaction<Context>({
         prisma: apiPrisma,
-        timings: transactionTimings(config),
+        timings,
         identityOf: (context) => ({ viewer: context.viewer, requestId: context.requestId }),
       }),
     ],
   });
 
-  return { yoga, handler: yoga as unknown as RequestListener };
+  return {
+    yoga,
+    handler: yoga as unknown as RequestListener,
+    tokens,
+    authenticator,
+    close: () => authenticator.close(),
+  };
+}
+
+/** GET /.well-known/jwks.json: the public keys, for anyone who verifies our access tokens. */
+function useJwks(tokens: TokenService): Plugin {
+  const body = JSON.stringify(tokens.jwks);
+  return {
+    onRequest({ request, url, fetchAPI, endResponse }) {
+      if (url.pathname !== JWKS_PATH) return;
+      const allowed = request.method === "GET" || request.method === "HEAD";
+      endResponse(
+        allowed
+          ? new fetchAPI.Response(request.method === "HEAD" ? null : body, {
+              status: 200,
+              headers: {
+                "content-type": "application/jwk-set+json",
+                // Short: a newly added key must reach verifiers before it signs.
+                "cache-control": "public, max-age=300",
+              },
+            })
+          : new fetchAPI.Response(null, { status: 405, headers: { allow: "GET, HEAD" } }),
+      );
+    },
+  };
+}
+
+const MAX_USER_AGENT_LENGTH = 512;
+
+function clientInfo(request: Request, req: IncomingMessage | undefined): ClientInfo {
+  const userAgent = request.headers.get("user-agent");
+  return {
+    userAgent: userAgent ? userAgent.slice(0, MAX_USER_AGENT_LENGTH) : null,
+    ip: req?.socket.remoteAddress ?? null,
+  };
 }
 
 /**

@@ -12,12 +12,14 @@ import {
   URLResolver,
   UUIDResolver,
 } from "graphql-scalars";
-import { type Context, db } from "./context";
-import { badUserInput, clientError } from "./db/errors";
+import type { Context } from "./context";
+import { badUserInput } from "./db/errors";
 import type { Prisma } from "./generated/prisma/client";
 import type PrismaTypes from "./generated/pothos-types";
 import { getDatamodel } from "./generated/pothos-types";
+import { type AuthScopes, authScopesFor, mayResolveNode, unauthorizedError } from "./schema/auth-scopes";
 import { DecimalScalar } from "./schema/decimal-scalar";
+import { readClient } from "./schema/prisma-client";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./schema/connection-args";
 import { assertNodeType } from "./schema/node-id";
 
@@ -28,14 +30,7 @@ import { assertNodeType } from "./schema/node-id";
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
-  AuthScopes: {
-    /** Anyone, signed in or not (explicit, so a public field says so). */
-    public: boolean;
-    authenticated: boolean;
-    admin: boolean;
-    buyer: boolean;
-    supplier: boolean;
-  };
+  AuthScopes: AuthScopes;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     Date: { Input: Date; Output: Date };
@@ -55,30 +50,32 @@ export const builder = new SchemaBuilder<{
   // scope-auth first, so no other plugin's wrapper runs before authorization.
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   scopeAuth: {
-    authScopes: (context) => {
-      const roles = context.viewer.kind === "user" ? context.viewer.roles : [];
-      return {
-        public: true,
-        authenticated: context.viewer.kind === "user",
-        admin: roles.includes("admin"),
-        buyer: roles.includes("buyer"),
-        supplier: roles.includes("supplier"),
-      };
-    },
-    // A typed, unmasked error instead of the plugin's plain Error.
-    unauthorizedError: (_parent, context) =>
-      context.viewer.kind === "anonymous"
-        ? clientError("UNAUTHENTICATED", "Sign in to do that.")
-        : clientError("FORBIDDEN", "You are not allowed to do that."),
+    // Scopes and their loaders live in schema/auth-scopes.ts (one place to review).
+    authScopes: authScopesFor,
+    // Subscriptions are authorized when created, not on every event.
+    authorizeOnSubscribe: true,
+    // UNAUTHENTICATED / FORBIDDEN in extensions.code instead of the plugin's plain Error.
+    unauthorizedError: (_parent, context, _info, result) => unauthorizedError(context, result),
   },
   errors: {
+    // Each mutation lists the UserError classes it may throw (schema/errors.ts).
     defaultTypes: [],
+    // `reviewMarketplaceProduct` -> ReviewMarketplaceProductResult (payload | errors).
+    defaultUnionOptions: {
+      name: ({ parentTypeName, fieldName }) =>
+        `${parentTypeName === "Mutation" ? "" : parentTypeName}${capitalize(fieldName)}Result`,
+    },
+    defaultResultOptions: {
+      name: ({ parentTypeName, fieldName }) =>
+        `${parentTypeName === "Mutation" ? "" : parentTypeName}${capitalize(fieldName)}Success`,
+    },
   },
   prisma: {
     // The operation's transaction, with the caller's identity already set
     // (src/db/request-transaction.ts). Pothos only uses the model delegates,
-    // which the transaction client has.
-    client: (context) => db(context) as unknown as PothosPrismaClient,
+    // which the transaction client has. Reads default to the "query"
+    // relation strategy: see schema/prisma-client.ts.
+    client: (context) => readClient(context) as unknown as PothosPrismaClient,
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
@@ -93,20 +90,26 @@ export const builder = new SchemaBuilder<{
     nodeFieldOptions: { nullable: false },
     nodeQueryOptions: {
       nullable: true,
-      resolve: (_root, { id }, _context, info, resolveNode) => {
+      resolve: async (_root, { id }, context, info, resolveNode) => {
         assertNodeType(info, id.typename);
+        // Types the caller may not read at all answer null without a query (schema/auth-scopes.ts).
+        if (!(await mayResolveNode(context, info.schema, id.typename))) return null;
         return resolveNode(id);
       },
     },
     nodesQueryOptions: {
-      resolve: (_root, { ids }, _context, info, resolveNodes) => {
+      resolve: async (_root, { ids }, context, info, resolveNodes) => {
         if (ids.length > MAX_PAGE_SIZE) {
           throw badUserInput(`"ids" may name at most ${MAX_PAGE_SIZE} nodes (got ${ids.length}).`, {
             argument: "ids",
           });
         }
         for (const id of ids) assertNodeType(info, id.typename);
-        return resolveNodes(ids);
+        const allowed = await Promise.all(ids.map((id) => mayResolveNode(context, info.schema, id.typename)));
+        const lookups = ids.filter((_id, index) => allowed[index]);
+        const found = lookups.length > 0 ? await resolveNodes(lookups) : [];
+        let next = 0;
+        return ids.map((_id, index) => (allowed[index] ? found[next++] : null));
       },
     },
   },
@@ -121,3 +124,8 @@ builder.addScalarType("URL", URLResolver);
 builder.addScalarType("UUID", UUIDResolver);
 
 builder.queryType({});
+builder.mutationType({});
+
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

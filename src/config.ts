@@ -14,6 +14,82 @@ const postgresUrl = z
   .url()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), "must start with postgres:// or postgresql://");
 
+/** Asymmetric JWS algorithms an external provider may use: never HS* (a public key is no secret), never none. */
+const EXTERNAL_JWT_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+] as const;
+
+/** A private Ed25519 signing key as a JWK. `kid` is ours: plain characters only. */
+const signingJwk = z.object({
+  kty: z.literal("OKP"),
+  crv: z.literal("Ed25519"),
+  kid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "kid must be 1-64 of [A-Za-z0-9_-]"),
+  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "x must be a base64url Ed25519 public key"),
+  d: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "d must be a base64url Ed25519 private key"),
+});
+export type SigningJwk = z.infer<typeof signingJwk>;
+
+function parseSigningKeys(text: string, ctx: z.RefinementCtx): SigningJwk[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    ctx.addIssue({
+      code: "custom",
+      message: 'must be a JWK Set: {"keys":[{"kty":"OKP","crv":"Ed25519",…}]}',
+    });
+    return z.NEVER;
+  }
+  const parsed = z.object({ keys: z.array(signingJwk).min(1) }).safeParse(json);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      ctx.addIssue({ code: "custom", message: `${issue.path.join(".")}: ${issue.message}` });
+    }
+    return z.NEVER;
+  }
+  const kids = parsed.data.keys.map((key) => key.kid);
+  const duplicate = kids.find((kid, index) => kids.indexOf(kid) !== index);
+  if (duplicate) {
+    ctx.addIssue({ code: "custom", message: `kid "${duplicate}" appears twice` });
+    return z.NEVER;
+  }
+  // Only the fields named above: nothing else of the JSON travels further.
+  return parsed.data.keys.map(({ kty, crv, kid, x, d }) => ({ kty, crv, kid, x, d }));
+}
+
+/** Roles an external provider's role names may map to (admin only through npm run user:grant). */
+export const EXTERNAL_ROLE_TARGETS = ["buyer", "supplier"] as const;
+export type ExternalRoleTarget = (typeof EXTERNAL_ROLE_TARGETS)[number];
+
+function parseRoleMap(text: string, ctx: z.RefinementCtx): Record<string, ExternalRoleTarget> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: "custom", message: 'must be a JSON object such as {"factory":"supplier"}' });
+    return z.NEVER;
+  }
+  const parsed = z.record(z.string().min(1).max(200), z.enum(EXTERNAL_ROLE_TARGETS)).safeParse(json);
+  if (!parsed.success) {
+    ctx.addIssue({
+      code: "custom",
+      message: `must map provider role names to one of ${EXTERNAL_ROLE_TARGETS.join(", ")}`,
+    });
+    return z.NEVER;
+  }
+  // A null-prototype copy: "__proto__" or "constructor" in a token can never match by accident.
+  return Object.assign(Object.create(null) as Record<string, ExternalRoleTarget>, parsed.data);
+}
+
 const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("0.0.0.0"),
@@ -60,6 +136,87 @@ const configSchema = z.object({
       "must be keyId:base64(32 bytes) pairs separated by commas",
     )
     .optional(),
+
+  // ------------------------------------------------------------ authentication
+
+  /**
+   * Ed25519 keys that sign access tokens: a JWK Set (`{"keys":[...]}`) of
+   * private OKP keys, each with a `kid`. The first signs; all are published
+   * at /.well-known/jwks.json (keep a retired key listed until its last token
+   * expired). Unset outside production: a development key is generated and
+   * kept under .data/.
+   */
+  JWT_PRIVATE_KEYS: z.string().transform(parseSigningKeys).optional(),
+  /** `iss` of the access tokens this API issues (and the only issuer it accepts for them). */
+  JWT_ISSUER: z
+    .string()
+    .regex(/^\S{1,200}$/, "must be 1-200 characters without spaces")
+    .default("loomline"),
+  /** `aud` of the access tokens this API issues and accepts. */
+  JWT_AUDIENCE: z
+    .string()
+    .regex(/^\S{1,200}$/, "must be 1-200 characters without spaces")
+    .default("loomline-api"),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  /** Lifetime of a refresh token; every refresh issues a new one (rotation). */
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3_600)
+    .max(365 * 86_400)
+    .default(30 * 86_400),
+  /** Clock skew accepted on exp/nbf/iat, for our tokens and an external provider's. */
+  JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
+
+  /**
+   * An external identity provider (Auth0, Supabase, Keycloak…) whose access
+   * tokens are accepted too: all three or none.
+   */
+  EXTERNAL_JWT_ISSUER: z
+    .string()
+    .regex(/^\S{1,500}$/, "must be 1-500 characters without spaces")
+    .optional(),
+  EXTERNAL_JWT_AUDIENCE: z
+    .string()
+    .regex(/^\S{1,500}$/, "must be 1-500 characters without spaces")
+    .optional(),
+  EXTERNAL_JWKS_URL: z
+    .string()
+    .url()
+    .refine((value) => /^https?:\/\//.test(value), "must be an http(s) URL")
+    .optional(),
+  /** Accepted `alg` values, comma-separated; asymmetric only (no HS*, never none). */
+  EXTERNAL_JWT_ALGORITHMS: z
+    .string()
+    .transform((value) => value.split(",").map((alg) => alg.trim()))
+    .pipe(z.array(z.enum(EXTERNAL_JWT_ALGORITHMS)).min(1))
+    .default(["RS256", "ES256"]),
+  /** Pins the `typ` header of the provider's tokens (e.g. `at+jwt`) when it sets one. */
+  EXTERNAL_JWT_TYP: z.string().min(1).max(100).optional(),
+  /**
+   * Where the provider puts roles: a claim name (`https://example.com/roles`),
+   * or a dot path into nested claims (`app_metadata.roles`). A string or an
+   * array of strings; each goes through EXTERNAL_ROLE_MAP.
+   */
+  EXTERNAL_ROLE_CLAIM: z.string().min(1).max(200).optional(),
+  /**
+   * The allow-list from the provider's role names to Loomline's:
+   * `{"buyer":"buyer","factory":"supplier"}`. Unlisted names give no role;
+   * admin is never granted from outside (npm run user:grant).
+   */
+  EXTERNAL_ROLE_MAP: z.string().transform(parseRoleMap).optional(),
+  EXTERNAL_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  EXTERNAL_JWKS_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
+  EXTERNAL_JWKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
+
+  /**
+   * How long a verified API key is remembered by this process (0: look it up
+   * on every request). A revoked key stops working here at once, on other
+   * instances within this time.
+   */
+  API_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** api_keys.last_used_at is written in batches at most this often (and at shutdown). */
+  API_KEY_TOUCH_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
 });
 
 export type Config = Omit<z.infer<typeof configSchema>, "DATABASE_API_PASSWORD"> & {
@@ -88,9 +245,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       "Invalid configuration:\n  DATABASE_API_PASSWORD: required in production (or set DATABASE_API_URL)",
     );
   }
+  const authProblems = authConfigProblems(config);
+  if (authProblems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${authProblems.map((line) => `  ${line}`).join("\n")}`);
+  }
   return {
     ...config,
     DATABASE_API_PASSWORD: config.DATABASE_API_PASSWORD ?? "loomline_api_dev_password",
     graphiql: config.GRAPHIQL ?? config.NODE_ENV !== "production",
   };
+}
+
+function authConfigProblems(config: z.infer<typeof configSchema>): string[] {
+  const problems: string[] = [];
+  const production = config.NODE_ENV === "production";
+  if (production && !config.JWT_PRIVATE_KEYS) problems.push("JWT_PRIVATE_KEYS: required in production");
+  const external = [config.EXTERNAL_JWT_ISSUER, config.EXTERNAL_JWT_AUDIENCE, config.EXTERNAL_JWKS_URL];
+  if (external.some(Boolean) && !external.every(Boolean)) {
+    problems.push(
+      "EXTERNAL_JWT_ISSUER, EXTERNAL_JWT_AUDIENCE, EXTERNAL_JWKS_URL: set all three to accept an external identity provider, or none",
+    );
+  }
+  if (config.EXTERNAL_JWT_ISSUER && config.EXTERNAL_JWT_ISSUER === config.JWT_ISSUER) {
+    problems.push("EXTERNAL_JWT_ISSUER: must differ from JWT_ISSUER");
+  }
+  if (production && config.EXTERNAL_JWKS_URL && !config.EXTERNAL_JWKS_URL.startsWith("https://")) {
+    problems.push("EXTERNAL_JWKS_URL: must be https in production");
+  }
+  if (config.EXTERNAL_ROLE_MAP && !config.EXTERNAL_ROLE_CLAIM) {
+    problems.push("EXTERNAL_ROLE_MAP: needs EXTERNAL_ROLE_CLAIM (where the provider puts roles)");
+  }
+  return problems;
 }

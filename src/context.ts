@@ -1,6 +1,7 @@
 import type DataLoader from "dataloader";
 import { type RequestTransactionClient, type Viewer, requestClient } from "./db/request-transaction";
 import type { Logger } from "./logger";
+import type { FieldCipher } from "./services/field-encryption";
 
 export type { Viewer };
 
@@ -14,11 +15,18 @@ export interface Context {
   readonly viewer: Viewer;
   /** Child logger: every line carries the request id. */
   readonly logger: Logger;
+  /** Decrypts the fields encrypted at rest (one per application, from its configuration). */
+  readonly fieldCipher: FieldCipher;
   /** DataLoaders for data Prisma does not load itself, created on first use. */
   readonly loaders: LoaderRegistry;
 }
 
-export function createContext(init: { requestId: string; viewer: Viewer; logger: Logger }): Context {
+export function createContext(init: {
+  requestId: string;
+  viewer: Viewer;
+  logger: Logger;
+  fieldCipher: FieldCipher;
+}): Context {
   return { ...init, loaders: new LoaderRegistry() };
 }
 

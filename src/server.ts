@@ -67,6 +67,9 @@ async function main(): Promise<void> {
     cleanups.push(() => readiness.close());
 
     const app = createApp({ config, logger, apiPrisma: prisma, readiness });
+    // Runs before the Prisma client disconnects (cleanups run in reverse):
+    // flushes buffered API-key usage.
+    cleanups.push(() => app.close());
     const server = http.createServer(app.handler);
     // Slow clients may not hold a socket forever while sending a request.
     server.requestTimeout = 30_000;

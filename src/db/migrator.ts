@@ -1,8 +1,10 @@
-import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import type { Logger } from "pino";
 import Postgrator from "postgrator";
+import { PROJECT_ROOT } from "../project-root";
+
+export { PROJECT_ROOT };
 
 /**
  * The migration runner: postgrator (ordering, do/undo files, md5 checksums)
@@ -11,7 +13,6 @@ import Postgrator from "postgrator";
  * every file of the run together with its ledger rows. See sql/CONVENTIONS.md.
  */
 
-export const PROJECT_ROOT = findProjectRoot(__dirname);
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, "sql", "migrations");
 
 const LEDGER_SCHEMA = "app_private";
@@ -373,11 +374,4 @@ function label(migration: { version: number; name: string }): string {
 /** postgrator takes a glob, which wants forward slashes even on Windows. */
 function toGlob(directory: string): string {
   return `${directory.split(path.sep).join("/")}/*.sql`;
-}
-
-function findProjectRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`No package.json above ${start}`);
-  }
 }

@@ -22,10 +22,30 @@ import { type AppRole, Prisma, type PrismaClient } from "../generated/prisma/cli
 
 // ---------------------------------------------------------------- identity
 
-/** Who is calling. Issue 3 (authentication) produces `user` viewers; today every request is anonymous. */
+/**
+ * How a caller proved who they are (src/auth/authenticate.ts): an access
+ * token this API issued, an external identity provider's token, or an API key.
+ */
+export type AuthMethod = "access_token" | "external_token" | "api_key";
+
+/** Who is calling: built by src/auth/authenticate.ts from the request, before any database work. */
 export type Viewer =
   | { readonly kind: "anonymous" }
-  | { readonly kind: "user"; readonly id: string; readonly roles: readonly AppRole[] };
+  | {
+      readonly kind: "user";
+      /** users.id */
+      readonly id: string;
+      readonly roles: readonly AppRole[];
+      /** Absent for viewers built in code (jobs, tests). */
+      readonly authMethod?: AuthMethod;
+      /**
+       * API keys: what the key may do (src/schema/auth-scopes.ts). Absent for
+       * sessions, which are bounded by their roles and RLS alone.
+       */
+      readonly scopes?: readonly string[];
+      /** API keys: the key's id (usage tracking, revocation). */
+      readonly apiKeyId?: string;
+    };
 
 export const ANONYMOUS_VIEWER: Viewer = Object.freeze({ kind: "anonymous" });
 
@@ -48,6 +68,8 @@ export interface DatabaseClaims {
   role: DatabaseRole;
   sub?: string;
   roles?: AppRole[];
+  /** Present only for API-key callers: the scopes of the key. */
+  scopes?: string[];
 }
 
 export function databaseRoleFor(viewer: Viewer): DatabaseRole {
@@ -59,7 +81,12 @@ export function claimsFor(viewer: Viewer): DatabaseClaims {
     case "anonymous":
       return { role: DATABASE_ROLES.anonymous };
     case "user":
-      return { role: DATABASE_ROLES.user, sub: viewer.id, roles: [...viewer.roles] };
+      return {
+        role: DATABASE_ROLES.user,
+        sub: viewer.id,
+        roles: [...viewer.roles],
+        ...(viewer.scopes ? { scopes: [...viewer.scopes] } : {}),
+      };
   }
 }
 
@@ -166,6 +193,22 @@ function identityStatement(
     select set_config('role', ${role}, true),
            set_config('request.jwt.claims', ${claims}, true),
            set_config('request.id', ${requestId}, true)${readOnlyMode}`;
+}
+
+/**
+ * Makes the rest of the operation's transaction act as `viewer`. Only for the
+ * sign-in mutations (signUp, signIn, refreshSession), right after they proved
+ * who the caller now is, so the payload's `user` is read under that user's
+ * own policies; src/auth/session-mutation-guard.ts keeps those mutations the
+ * only field of their operation, so nothing else runs under the new
+ * identity. Transaction-local like the first statement: the pooled
+ * connection still goes back clean.
+ */
+export async function assumeIdentity(tx: RequestTransactionClient, viewer: Viewer): Promise<void> {
+  const claims = JSON.stringify(claimsFor(viewer));
+  await tx.$executeRaw`
+    select set_config('role', ${databaseRoleFor(viewer)}, true),
+           set_config('request.jwt.claims', ${claims}, true)`;
 }
 
 // ---------------------------------------------------------------- per-request client

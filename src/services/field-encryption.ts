@@ -1,7 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import type { Config } from "../config";
+import { devSecretFile, readOrCreateDevSecret } from "./dev-secrets";
 
 /**
  * Application-level encryption of sensitive columns (DOMAIN.md: suppliers.address,
@@ -39,7 +38,7 @@ export const ENCRYPTED_COLUMNS = {
 export type EncryptedColumn = (typeof ENCRYPTED_COLUMNS)[keyof typeof ENCRYPTED_COLUMNS];
 
 /** Where the development key lives when FIELD_ENCRYPTION_KEYS is unset (`.data/` is git-ignored). */
-export const DEV_KEY_FILE = path.join(findProjectRoot(__dirname), ".data", "field-encryption.key");
+export const DEV_KEY_FILE = devSecretFile("field-encryption.key");
 
 export class FieldEncryptionError extends Error {
   override name = "FieldEncryptionError";
@@ -189,47 +188,18 @@ function devKeySpec(nodeEnv: Config["NODE_ENV"], file: string): string {
   if (nodeEnv === "production") {
     throw new FieldEncryptionError("FIELD_ENCRYPTION_KEYS is required in production");
   }
-  const existing = readKeyFile(file);
-  if (existing) return existing;
-
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  // The key id names the file's generation: if the file is ever lost, old
-  // values fail with "unknown key dev-…" rather than a puzzling auth error.
-  const spec = generateFieldKey(`dev-${randomBytes(4).toString("hex")}`);
-  // Write a private temp file, then link it into place: link() fails if the
-  // key exists, so two processes starting together agree on one key and
-  // neither can read a half-written file.
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  fs.writeFileSync(temp, `${spec}\n`, { mode: 0o600, flag: "wx" });
-  try {
-    fs.linkSync(temp, file);
-    return spec;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    const winner = readKeyFile(file);
-    if (!winner) throw new FieldEncryptionError(`${file} exists but holds no key`);
-    return winner;
-  } finally {
-    fs.rmSync(temp, { force: true });
-  }
-}
-
-function readKeyFile(file: string): string | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
-  const spec = text.trim();
-  if (!spec) throw new FieldEncryptionError(`${file} is empty; delete it to generate a new development key`);
-  return spec;
-}
-
-function findProjectRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
-    if (path.dirname(dir) === dir) return process.cwd();
-  }
+  return readOrCreateDevSecret(
+    file,
+    () => {
+      // The key id names the file's generation: if the file is ever lost, old
+      // values fail with "unknown key dev-…" rather than a puzzling auth error.
+      const spec = generateFieldKey(`dev-${randomBytes(4).toString("hex")}`);
+      return { text: spec, value: spec };
+    },
+    (spec) => {
+      if (!spec)
+        throw new FieldEncryptionError(`${file} is empty; delete it to generate a new development key`);
+      return spec;
+    },
+  );
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
-import { createApp } from "../../src/app";
+import { type App, createApp } from "../../src/app";
 import { type Config, loadConfig } from "../../src/config";
 import { type PrismaClient, type QueryEvent, createPrismaClient } from "../../src/db/prisma";
 import { type ReadinessCheck, createReadinessCheck } from "../../src/db/readiness";
@@ -31,6 +31,9 @@ export interface GraphQLResponse<TData> {
 
 export interface ApiServer {
   url: string;
+  config: Config;
+  /** The application: its token service signs tokens the server accepts. */
+  app: App;
   prisma: PrismaClient;
   /** SQL statements sent since the server started (clear it to scope a test). */
   statements: QueryEvent[];
@@ -84,6 +87,8 @@ export async function startApiServer(db: TestDatabase, options: ApiServerOptions
 
   return {
     url,
+    config,
+    app,
     prisma,
     statements,
     logs,
@@ -108,6 +113,7 @@ export async function startApiServer(db: TestDatabase, options: ApiServerOptions
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
       await prisma.$disconnect();
       await readiness.close();
     },

@@ -427,7 +427,7 @@ describe("node(id)", () => {
     }
     for (const id of [
       "garbage",
-      encodeGlobalID("Order", scenario.listingIds["linen-shirt"]!),
+      encodeGlobalID("Invoice", scenario.listingIds["linen-shirt"]!),
       encodeGlobalID("Supplier", "1"),
     ]) {
       const response = await api.graphql(NodeByIdDocument, { id });

@@ -29,8 +29,32 @@ async function tables(): Promise<string[]> {
   return rows.map((row) => row.relname);
 }
 
-/** Tables the request roles may read today (later migrations open the rest). */
+/**
+ * What anonymous callers may touch at all (DOMAIN.md: browse listings and
+ * verified suppliers, request a quote, send feedback). Everything else is
+ * refused by privileges before any policy runs. The full matrix, for every
+ * caller, is test/sql/rls-matrix.test.ts; the grants are pinned in
+ * test/sql/policy-lint.test.ts.
+ */
 const PUBLICLY_READABLE = ["marketplace_products", "suppliers"];
+const ANONYMOUS_INSERTABLE = ["feedback", "quotes"];
+/**
+ * Tables no request writes: trigger-maintained, append-only, or written only
+ * through the security-definer functions of the auth migration.
+ */
+const NEVER_INSERTED_BY_REQUESTS = [
+  "api_keys",
+  "api_usage",
+  "audit_log",
+  "notifications",
+  "order_status_history",
+  "production_stages",
+  "profiles",
+  "refresh_tokens",
+  "user_preferences",
+  "users",
+];
+const NEVER_CHANGED_BY_REQUESTS = ["api_usage", "audit_log", "order_status_history", "users"];
 
 test("the schema has the 26 tables of DOMAIN.md", async () => {
   expect(await tables()).toHaveLength(26);
@@ -116,26 +140,94 @@ test("security definer functions pin their search_path, and no app function is e
 describe("default deny for the request roles", () => {
   const claims = { sub: "00000000-0000-4000-8000-000000000001", role: "authenticated", roles: ["buyer"] };
 
-  test.each(["anonymous", "authenticated"])(
-    "%s can neither read nor write the private tables",
-    async (role) => {
+  /** The SQLSTATE of `sql` as `role` (null: it ran), in a transaction rolled back. */
+  const outcome = (role: string, sql: string) =>
+    withRole(database.apiUrl, role, role === "anonymous" ? null : claims, async (client) =>
+      client.query(sql).then(
+        () => null,
+        (error: { code: string }) => error.code,
+      ),
+    );
+
+  test("anonymous reads only the public marketplace tables and writes only quotes and feedback", async () => {
+    const refused: string[] = [];
+    const allowed: string[] = [];
+    for (const table of await tables()) {
+      const name = `"${table}"`;
+      const statements = {
+        select: `select 1 from ${name} limit 1`,
+        insert: `insert into ${name} default values`,
+        update: `update ${name} set updated_at = now()`,
+        delete: `delete from ${name}`,
+      };
+      for (const [operation, sql] of Object.entries(statements)) {
+        const code = await outcome("anonymous", sql);
+        (code === "42501" ? refused : allowed).push(`${operation} ${table}`);
+      }
+    }
+    // An anonymous insert of default values still fails, on the NOT NULL
+    // columns anonymous may fill in (not on privileges): that is allowed here.
+    expect(allowed.sort()).toEqual(
+      [
+        ...PUBLICLY_READABLE.map((table) => `select ${table}`),
+        ...ANONYMOUS_INSERTABLE.map((table) => `insert ${table}`),
+      ].sort(),
+    );
+    expect(refused).toHaveLength((await tables()).length * 4 - allowed.length);
+  });
+
+  test("signed-in callers never write the trigger-maintained, append-only and auth-owned tables", async () => {
+    for (const table of NEVER_INSERTED_BY_REQUESTS) {
+      expect([table, await outcome("authenticated", `insert into "${table}" default values`)]).toEqual([
+        table,
+        "42501",
+      ]);
+    }
+    for (const table of NEVER_CHANGED_BY_REQUESTS) {
+      expect([table, await outcome("authenticated", `update "${table}" set updated_at = now()`)]).toEqual([
+        table,
+        "42501",
+      ]);
+      expect([table, await outcome("authenticated", `delete from "${table}"`)]).toEqual([table, "42501"]);
+    }
+  });
+
+  test("a signed-in caller who owns nothing sees no private row", async () => {
+    await db.query("begin");
+    try {
+      // One row per table a stranger could plausibly see, owned by someone else.
+      await db.query(`
+        insert into users (id, email) values ('00000000-0000-4000-8000-0000000000cc', 'someone@example.com');
+        insert into profiles (id) values ('00000000-0000-4000-8000-0000000000cc');
+        insert into user_roles (user_id, role) values ('00000000-0000-4000-8000-0000000000cc', 'buyer');
+        insert into orders (buyer_id, product_type, quantity) values ('00000000-0000-4000-8000-0000000000cc', 'sweater', 1);
+        insert into designs (owner_id, title) values ('00000000-0000-4000-8000-0000000000cc', 'private');
+        insert into messages (sender_id, recipient_id, body)
+          values ('00000000-0000-4000-8000-0000000000cc', '00000000-0000-4000-8000-0000000000cc', 'note to self');
+        insert into feedback (user_id, message) values ('00000000-0000-4000-8000-0000000000cc', 'hi');`);
+      await db.query("commit");
+    } catch (error) {
+      await db.query("rollback");
+      throw error;
+    }
+    try {
       for (const table of await tables()) {
         if (PUBLICLY_READABLE.includes(table)) continue;
-        await withRole(database.apiUrl, role, role === "anonymous" ? null : claims, async (client) => {
-          await expect(
-            client.query(`select * from ${client.escapeIdentifier(table)} limit 1`),
-          ).rejects.toMatchObject({
-            code: "42501",
-          });
+        const rows = await withRole(database.apiUrl, "authenticated", claims, async (client) => {
+          const result = await client.query(`select count(*)::int as n from "${table}"`);
+          return result.rows[0].n as number;
         });
-        await withRole(database.apiUrl, role, role === "anonymous" ? null : claims, async (client) => {
-          await expect(
-            client.query(`insert into ${client.escapeIdentifier(table)} default values`),
-          ).rejects.toMatchObject({ code: "42501" });
-        });
+        expect([table, rows]).toEqual([table, 0]);
       }
-    },
-  );
+    } finally {
+      // People are referenced with ON DELETE SET NULL: remove their rows first.
+      await db.query(`
+        delete from orders where buyer_id = '00000000-0000-4000-8000-0000000000cc';
+        delete from messages where sender_id = '00000000-0000-4000-8000-0000000000cc';
+        delete from feedback where user_id = '00000000-0000-4000-8000-0000000000cc';
+        delete from users where id = '00000000-0000-4000-8000-0000000000cc';`);
+    }
+  });
 
   test.each(["anonymous", "authenticated"])(
     "%s reads only approved listings and verified suppliers' public fields",
@@ -176,10 +268,14 @@ describe("default deny for the request roles", () => {
             code: "42501",
           });
         });
+        // anonymous may not update at all; a signed-in stranger may update
+        // columns of listings, but no policy gives them this one.
         await asRole(async (client) => {
-          await expect(
-            client.query("update marketplace_products set title = 'defaced' where slug = 'rls-approved'"),
-          ).rejects.toMatchObject({ code: "42501" });
+          const update = client.query(
+            "update marketplace_products set title = 'defaced' where slug = 'rls-approved'",
+          );
+          if (role === "anonymous") await expect(update).rejects.toMatchObject({ code: "42501" });
+          else expect((await update).rowCount).toBe(0);
         });
       } finally {
         await db.query("delete from marketplace_products where slug like 'rls-%'");

@@ -2,6 +2,7 @@ import { builder } from "../../builder";
 import { findByUuid } from "../node-id";
 import { assertPageArgs } from "../connection-args";
 import { MarketplaceProductConnection } from "../marketplace/marketplace-product.type";
+import { supplierContactLoader } from "./supplier-contact";
 
 export const VerificationStatus = builder.enumType("VerificationStatus", {
   values: {
@@ -25,7 +26,10 @@ export const SupplierTier = builder.enumType("SupplierTier", {
  * A supplier's public face. Select mode, never the default include: the
  * request roles may read only some columns of `suppliers` (column grants in
  * migration 006), and `select *` would be refused outright. The contact
- * fields (encrypted, readable only per DOMAIN.md) arrive with authentication.
+ * fields are encrypted at rest and readable only as DOMAIN.md says (the
+ * supplier itself, admins, buyers with an accepted order with it): they come
+ * from the database's narrowed function, are decrypted here, and are null
+ * for everyone else.
  */
 export const Supplier = builder.prismaNode("Supplier", {
   id: { resolve: (row) => row.id },
@@ -54,6 +58,26 @@ export const Supplier = builder.prismaNode("Supplier", {
     }),
     leadTimeDays: t.exposeInt("leadTimeDays"),
     minimumOrderQuantity: t.exposeInt("minimumOrderQuantity"),
+    contactEmail: t.field({
+      type: "EmailAddress",
+      nullable: true,
+      description:
+        "null unless the caller is this supplier, an admin, or a buyer with an accepted order with it.",
+      resolve: async (supplier, _args, context) =>
+        (await supplierContactLoader(context).load(supplier.id)).contactEmail,
+    }),
+    contactPhone: t.string({
+      nullable: true,
+      description: "Same visibility as contactEmail.",
+      resolve: async (supplier, _args, context) =>
+        (await supplierContactLoader(context).load(supplier.id)).contactPhone,
+    }),
+    address: t.string({
+      nullable: true,
+      description: "Same visibility as contactEmail.",
+      resolve: async (supplier, _args, context) =>
+        (await supplierContactLoader(context).load(supplier.id)).address,
+    }),
     marketplaceProducts: t.relatedConnection(
       "marketplaceProducts",
       {
@@ -71,3 +95,22 @@ export const Supplier = builder.prismaNode("Supplier", {
     ),
   }),
 });
+
+/** Lists of suppliers: one connection type, so clients reuse one fragment. */
+export const SupplierConnection = builder.connectionObject(
+  {
+    type: Supplier,
+    name: "SupplierConnection",
+    fields: (t) => ({
+      totalCount: t.int({
+        description: "Suppliers matching the arguments other than the paging ones.",
+        resolve: (connection) => {
+          const { totalCount } = connection as { totalCount?: number | (() => Promise<number> | number) };
+          if (totalCount === undefined) throw new Error("SupplierConnection resolved without totalCount");
+          return typeof totalCount === "function" ? totalCount() : totalCount;
+        },
+      }),
+    }),
+  },
+  { name: "SupplierEdge" },
+);

@@ -1,0 +1,341 @@
+import { randomBytes } from "node:crypto";
+import { builder } from "../../builder";
+import { type Context, db } from "../../context";
+import { clientError } from "../../db/errors";
+import { assumeIdentity } from "../../db/request-transaction";
+import { generateApiKey } from "../../auth/api-keys";
+import { MIN_PASSWORD_LENGTH, passwordProblem } from "../../auth/password-policy";
+import { hashPassword, needsRehash, verifyPassword } from "../../auth/passwords";
+import { requestAuth } from "../../auth/request-auth";
+import { isAppRole } from "../../auth/roles";
+import { REFRESH_TOKEN_PATTERN, newRefreshToken, sha256Hex } from "../../auth/tokens";
+import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
+import { parseUuid } from "../node-id";
+import {
+  ApiKey,
+  ApiKeyScope,
+  AuthError,
+  AuthPayload,
+  type AuthPayloadShape,
+  CreateApiKeyPayload,
+  RevokeApiKeyPayload,
+  SignOutPayload,
+} from "./auth.type";
+
+/**
+ * Sign-up, sign-in, refresh, sign-out and API keys. Every database step is a
+ * security-definer function of migration 007 (the request roles cannot read
+ * users, refresh_tokens or api_keys otherwise), called in the operation's
+ * transaction. Expected refusals are typed results (AuthError, …), so the
+ * transaction commits what a refusal must keep: a reused refresh token's
+ * revoked family.
+ */
+
+const MAX_NAME_LENGTH = 200;
+const MAX_API_KEY_NAME_LENGTH = 100;
+const SAME_ERROR = "The email or the password is wrong.";
+
+// ---------------------------------------------------------------- inputs
+
+const SignUpRole = builder.enumType("SignUpRole", {
+  values: { BUYER: { value: "buyer" }, SUPPLIER: { value: "supplier" } } as const,
+});
+
+const SignUpInput = builder.inputType("SignUpInput", {
+  fields: (t) => ({
+    email: t.field({ type: "EmailAddress", required: true }),
+    password: t.string({ required: true, description: `At least ${MIN_PASSWORD_LENGTH} characters.` }),
+    fullName: t.string({ required: true }),
+    companyName: t.string({ required: true }),
+    role: t.field({ type: SignUpRole, required: true }),
+  }),
+});
+
+const SignInInput = builder.inputType("SignInInput", {
+  fields: (t) => ({
+    email: t.string({ required: true }),
+    password: t.string({ required: true }),
+  }),
+});
+
+const RefreshTokenInput = (name: string) =>
+  builder.inputType(name, {
+    fields: (t) => ({ refreshToken: t.string({ required: true }) }),
+  });
+const RefreshSessionInput = RefreshTokenInput("RefreshSessionInput");
+const SignOutInput = RefreshTokenInput("SignOutInput");
+
+const CreateApiKeyInput = builder.inputType("CreateApiKeyInput", {
+  fields: (t) => ({
+    name: t.string({ required: true, description: "Tells your keys apart, e.g. “ERP production”." }),
+    scopes: t.field({ type: [ApiKeyScope], required: true }),
+    expiresAt: t.field({ type: "DateTime", description: "Omit for a key that does not expire." }),
+  }),
+});
+
+const RevokeApiKeyInput = builder.inputType("RevokeApiKeyInput", {
+  fields: (t) => ({ id: t.globalID({ required: true, for: ApiKey }) }),
+});
+
+// ---------------------------------------------------------------- mutations
+
+builder.mutationFields((t) => ({
+  signUp: t.field({
+    type: AuthPayload,
+    description: "Creates a buyer or supplier account and signs it in.",
+    authScopes: { public: true },
+    args: { input: t.arg({ type: SignUpInput, required: true }) },
+    errors: {
+      types: [InvalidInputError, ConflictError],
+      directResult: true,
+      union: { name: "SignUpResult" },
+    },
+    resolve: async (_root, { input }, context) => {
+      refuseApiKeys(context);
+      const email = input.email.trim().toLowerCase();
+      const fullName = requiredText(input.fullName, "input.fullName", MAX_NAME_LENGTH);
+      const companyName = requiredText(input.companyName, "input.companyName", MAX_NAME_LENGTH);
+      const problem = passwordProblem(input.password);
+      if (problem) throw new InvalidInputError(problem, { field: "input.password" });
+      const { client, refreshTokenTtlSeconds } = requestAuth(context);
+      const passwordHash = await hashPassword(input.password);
+      const refresh = newRefreshToken();
+      const refreshExpiresAt = expiresIn(refreshTokenTtlSeconds);
+      const [row] = await db(context).$queryRaw<{ summary: SessionUser | null }[]>`
+        select app.auth_sign_up(
+          ${email}, ${passwordHash}, ${fullName}, ${companyName}, ${input.role}::app_role,
+          ${refresh.hash}, ${refreshExpiresAt}, ${client.userAgent}, ${client.ip}::inet) as summary`;
+      if (!row?.summary) {
+        throw new ConflictError("An account with this email already exists.", {
+          field: "input.email",
+          reason: "EMAIL_TAKEN",
+        });
+      }
+      return startSession(context, row.summary, refresh.token, refreshExpiresAt);
+    },
+  }),
+
+  signIn: t.field({
+    type: AuthPayload,
+    description: "Email and password. A wrong email and a wrong password fail alike.",
+    authScopes: { public: true },
+    args: { input: t.arg({ type: SignInInput, required: true }) },
+    errors: { types: [AuthError], directResult: true, union: { name: "SignInResult" } },
+    resolve: async (_root, { input }, context) => {
+      refuseApiKeys(context);
+      const tx = db(context);
+      const email = input.email.trim().toLowerCase();
+      // No address is longer (and a longer one is no reason for a query).
+      const found =
+        email.length <= 254
+          ? await tx.$queryRaw<CredentialRow[]>`
+              select user_id::text, password_hash, disabled from app.auth_credentials(${email})`
+          : [];
+      const account = found[0];
+      // Unknown email, or an account without a password (external provider):
+      // the same scrypt work on a dummy hash, then the same answer.
+      const storedHash = account?.password_hash ?? (await dummyPasswordHash());
+      const matches = await verifyStoredPassword(context, input.password, storedHash);
+      if (!account?.password_hash || !matches || account.disabled) {
+        // For monitoring (guessing shows up as a stream of these); never the email or password.
+        const reason = account?.password_hash && matches ? "ACCOUNT_DISABLED" : "INVALID_CREDENTIALS";
+        context.logger.info({ userId: account?.user_id ?? null, reason }, "sign-in refused");
+        throw reason === "ACCOUNT_DISABLED"
+          ? new AuthError(reason, "This account is disabled.")
+          : new AuthError(reason, SAME_ERROR);
+      }
+
+      const { client, refreshTokenTtlSeconds } = requestAuth(context);
+      const rehash = needsRehash(account.password_hash) ? await hashPassword(input.password) : null;
+      const refresh = newRefreshToken();
+      const refreshExpiresAt = expiresIn(refreshTokenTtlSeconds);
+      const [session] = await tx.$queryRaw<{ summary: SessionUser | null }[]>`
+        select app.auth_start_session(
+          ${account.user_id}::uuid, ${account.password_hash}, ${rehash},
+          ${refresh.hash}, ${refreshExpiresAt}, ${client.userAgent}, ${client.ip}::inet) as summary`;
+      // The password changed or the account was disabled in between.
+      if (!session?.summary) throw new AuthError("INVALID_CREDENTIALS", SAME_ERROR);
+      return startSession(context, session.summary, refresh.token, refreshExpiresAt);
+    },
+  }),
+
+  refreshSession: t.field({
+    type: AuthPayload,
+    description:
+      "A new access token and a new refresh token for a refresh token, which is used up. " +
+      "Presenting a used refresh token again ends the whole session.",
+    authScopes: { public: true },
+    args: { input: t.arg({ type: RefreshSessionInput, required: true }) },
+    errors: { types: [AuthError], directResult: true, union: { name: "RefreshSessionResult" } },
+    resolve: async (_root, { input }, context) => {
+      refuseApiKeys(context);
+      const invalid = () => new AuthError("INVALID_REFRESH_TOKEN", "The session has ended: sign in again.");
+      if (!REFRESH_TOKEN_PATTERN.test(input.refreshToken)) throw invalid();
+      const { client, refreshTokenTtlSeconds } = requestAuth(context);
+      const next = newRefreshToken();
+      const nextExpiresAt = expiresIn(refreshTokenTtlSeconds);
+      const [row] = await db(context).$queryRaw<{ result: RotationResult }[]>`
+        select app.auth_rotate_refresh_token(
+          ${sha256Hex(input.refreshToken)}, ${next.hash}, ${nextExpiresAt},
+          ${client.userAgent}, ${client.ip}::inet) as result`;
+      const result = row?.result;
+      if (result?.status === "rotated" && result.user) {
+        return startSession(context, result.user, next.token, nextExpiresAt);
+      }
+      if (result?.status === "reused") {
+        // Someone else holds (or held) this session's tokens. The family is
+        // revoked; the typed result lets the transaction commit that.
+        context.logger.warn(
+          { userId: result.userId, familyId: result.familyId },
+          "refresh token reused: session revoked",
+        );
+      }
+      if (result?.status === "disabled") {
+        throw new AuthError("ACCOUNT_DISABLED", "This account is disabled.");
+      }
+      throw invalid();
+    },
+  }),
+
+  signOut: t.field({
+    type: SignOutPayload,
+    description: "Ends the session the refresh token belongs to. Access tokens expire on their own.",
+    authScopes: { public: true },
+    args: { input: t.arg({ type: SignOutInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      refuseApiKeys(context);
+      if (!REFRESH_TOKEN_PATTERN.test(input.refreshToken)) return { success: false };
+      const [row] = await db(context).$queryRaw<{ revoked: boolean }[]>`
+        select app.auth_revoke_refresh_token(${sha256Hex(input.refreshToken)}) as revoked`;
+      return { success: row?.revoked === true };
+    },
+  }),
+
+  createApiKey: t.field({
+    type: CreateApiKeyPayload,
+    description: "A key for integrations, acting as you within its scopes. The key is shown once.",
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
+    errors: { types: [InvalidInputError], directResult: true, union: { name: "CreateApiKeyResult" } },
+    resolve: async (_root, { input }, context) => {
+      refuseApiKeys(context);
+      const name = requiredText(input.name, "input.name", MAX_API_KEY_NAME_LENGTH);
+      const scopes = [...new Set(input.scopes)].sort();
+      if (scopes.length === 0)
+        throw new InvalidInputError("Give the key at least one scope.", { field: "input.scopes" });
+      if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+        throw new InvalidInputError("expiresAt must be in the future.", { field: "input.expiresAt" });
+      }
+      const created = generateApiKey();
+      const [row] = await db(context).$queryRaw<{ id: string }[]>`
+        select app.auth_create_api_key(
+          ${name}, ${created.prefix}, ${created.hash}, ${scopes}::text[], ${input.expiresAt ?? null}::timestamptz
+        )::text as id`;
+      return { apiKeyId: row!.id, key: created.key };
+    },
+  }),
+
+  revokeApiKey: t.field({
+    type: RevokeApiKeyPayload,
+    description:
+      "Revokes one of your API keys at once (other API instances within API_KEY_CACHE_TTL_SECONDS).",
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: RevokeApiKeyInput, required: true }) },
+    errors: { types: [NotFoundError], directResult: true, union: { name: "RevokeApiKeyResult" } },
+    resolve: async (_root, { input }, context) => {
+      refuseApiKeys(context);
+      const id = parseUuid(input.id.id, "input.id");
+      const [row] = await db(context).$queryRaw<{ prefix: string | null }[]>`
+        select app.auth_revoke_api_key(${id}::uuid) as prefix`;
+      if (!row?.prefix) throw new NotFoundError("No such API key.", { field: "input.id" });
+      requestAuth(context).apiKeys.forget(row.prefix);
+      return { apiKeyId: id };
+    },
+  }),
+}));
+
+// ---------------------------------------------------------------- internals
+
+/** What the 007 functions return about a user: enough to issue an access token. */
+interface SessionUser {
+  id: string;
+  email: string;
+  roles: string[];
+}
+
+interface CredentialRow {
+  user_id: string;
+  password_hash: string | null;
+  disabled: boolean;
+}
+
+interface RotationResult {
+  status: "rotated" | "invalid" | "expired" | "reused" | "revoked" | "disabled";
+  user?: SessionUser;
+  userId?: string;
+  familyId?: string;
+}
+
+/**
+ * The rest of the operation acts as the user just authenticated (so the
+ * payload's `user` is read under their policies), and their tokens are issued.
+ */
+async function startSession(
+  context: Context,
+  user: SessionUser,
+  refreshToken: string,
+  refreshTokenExpiresAt: Date,
+): Promise<AuthPayloadShape> {
+  const roles = user.roles.filter(isAppRole);
+  await assumeIdentity(db(context), {
+    kind: "user",
+    id: user.id,
+    roles,
+    authMethod: "access_token",
+  });
+  const access = await requestAuth(context).tokens.issueAccessToken({ userId: user.id, roles });
+  return {
+    accessToken: access.token,
+    expiresAt: access.expiresAt,
+    refreshToken,
+    refreshTokenExpiresAt,
+    userId: user.id,
+  };
+}
+
+/** Session management is for people: an API key cannot sign in, out, or make more keys. */
+function refuseApiKeys(context: Context): void {
+  if (context.viewer.kind === "user" && context.viewer.authMethod === "api_key") {
+    throw clientError("FORBIDDEN", "API keys cannot manage sessions or keys.");
+  }
+}
+
+function requiredText(value: string, field: string, maxLength: number): string {
+  const text = value.trim();
+  if (text.length === 0 || text.length > maxLength) {
+    throw new InvalidInputError(`Give 1 to ${maxLength} characters.`, { field });
+  }
+  return text;
+}
+
+function expiresIn(seconds: number): Date {
+  return new Date(Date.now() + seconds * 1000);
+}
+
+/** A wrong password is false; a corrupt stored hash is false too, and logged. */
+async function verifyStoredPassword(context: Context, password: string, stored: string): Promise<boolean> {
+  try {
+    return await verifyPassword(password, stored);
+  } catch (error) {
+    context.logger.error({ err: error }, "stored password hash is unreadable");
+    return false;
+  }
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/** Computed once per process, with today's parameters: verifying against it costs what a real check costs. */
+function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(24).toString("base64"));
+  return dummyHash;
+}

@@ -1,0 +1,55 @@
+import { builder } from "../../builder";
+import { findByUuid } from "../node-id";
+import { StageStatus } from "./order-enums";
+
+/** The eight stages, in order (app_private.stage_name in migration 005 spells the same). */
+export const STAGE_NAMES = [
+  "Yarn sourcing",
+  "Knitting",
+  "Linking",
+  "Washing",
+  "Finishing and trims",
+  "Quality inspection",
+  "Packing",
+  "Shipment",
+] as const;
+
+/**
+ * One of the eight stages of a supplier order. Buyers read the stages of
+ * their orders, suppliers those of their own supplier orders (RLS); status,
+ * startedAt and completedAt are derived by a trigger from completionPercentage.
+ */
+export const ProductionStage = builder.prismaNode("ProductionStage", {
+  id: { resolve: (row) => row.id },
+  findUnique: findByUuid,
+  select: { id: true },
+  nullable: true,
+  authScopes: { apiScope: "orders:read" },
+  fields: (t) => ({
+    stageNumber: t.exposeInt("stageNumber", { description: "1 (Yarn sourcing) to 8 (Shipment)." }),
+    stageName: t.exposeString("stageName"),
+    description: t.exposeString("description", { nullable: true }),
+    status: t.expose("status", { type: StageStatus }),
+    completionPercentage: t.field({
+      type: "Decimal",
+      description: "0.00 to 100.00.",
+      select: { completionPercentage: true },
+      resolve: (stage) => stage.completionPercentage.toFixed(2),
+    }),
+    targetDate: t.expose("targetDate", { type: "Date", nullable: true }),
+    startedAt: t.expose("startedAt", { type: "DateTime", nullable: true }),
+    completedAt: t.expose("completedAt", { type: "DateTime", nullable: true }),
+    photos: t.expose("photos", { type: ["URL"] }),
+    notes: t.exposeString("notes", { nullable: true }),
+    updatedBy: t.expose("updatedBy", {
+      type: "UUID",
+      nullable: true,
+      description: "The user who last reported progress; null for changes by the system.",
+    }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    supplierOrder: t.relation("supplierOrder", {
+      nullable: true,
+      description: "null when the caller may not see the supplier order.",
+    }),
+  }),
+});

@@ -1,0 +1,62 @@
+import DataLoader from "dataloader";
+import { type Context, db } from "../../context";
+import { isSignedIn } from "../auth-scopes";
+import type { Prisma } from "../../generated/prisma/client";
+
+/**
+ * The money columns of supplier_orders under DOMAIN.md's column rule: a
+ * supplier never sees buyer_price or margin, a buyer never sees
+ * supplier_price or margin, admins see all. The request roles cannot select
+ * those columns at all; the narrowed security-definer function of migration
+ * 008 returns them with what the caller may not see already nulled (and no
+ * row for a supplier order the caller may not read). One statement per
+ * request for every supplier order on a page.
+ */
+export interface SupplierOrderPrices {
+  buyerPrice: string | null;
+  supplierPrice: string | null;
+  margin: string | null;
+  counterOfferPrice: string | null;
+}
+
+const NONE: SupplierOrderPrices = Object.freeze({
+  buyerPrice: null,
+  supplierPrice: null,
+  margin: null,
+  counterOfferPrice: null,
+});
+
+interface PriceRow {
+  id: string;
+  buyer_price: Prisma.Decimal | null;
+  supplier_price: Prisma.Decimal | null;
+  margin: Prisma.Decimal | null;
+  counter_offer_price: Prisma.Decimal | null;
+}
+
+export function supplierOrderPricesLoader(context: Context): DataLoader<string, SupplierOrderPrices> {
+  return context.loaders.get("order:supplierOrderPrices", () => {
+    return new DataLoader<string, SupplierOrderPrices>(async (ids) => {
+      if (!isSignedIn(context.viewer)) return ids.map(() => NONE);
+      const rows = await db(context).$queryRaw<PriceRow[]>`
+        select p.supplier_order_id::text as id, p.buyer_price, p.supplier_price, p.margin, p.counter_offer_price
+          from app.supplier_order_prices(${[...ids]}::uuid[]) as p`;
+      const byId = new Map(
+        rows.map((row): [string, SupplierOrderPrices] => [
+          row.id,
+          {
+            buyerPrice: money(row.buyer_price),
+            supplierPrice: money(row.supplier_price),
+            margin: money(row.margin),
+            counterOfferPrice: money(row.counter_offer_price),
+          },
+        ]),
+      );
+      return ids.map((id) => byId.get(id) ?? NONE);
+    });
+  });
+}
+
+function money(value: Prisma.Decimal | null): string | null {
+  return value === null ? null : value.toFixed(2);
+}

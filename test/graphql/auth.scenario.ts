@@ -1,0 +1,80 @@
+import { randomUUID } from "node:crypto";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { parse } from "graphql";
+import { hashPassword } from "../../src/auth/passwords";
+import { generateSigningKey } from "../../src/auth/tokens";
+import type { SigningJwk } from "../../src/config";
+import type { AppRole } from "../../src/generated/prisma/client";
+import { withAdminClient } from "../helpers/database";
+
+/**
+ * Shared pieces of the authentication tests: a signing key of the test's
+ * own (so no test depends on the development key in `.data/`), documents
+ * written inline, and users inserted as the migrator.
+ */
+
+export function gql<TData = unknown>(source: string): TypedDocumentNode<TData, Record<string, unknown>> {
+  return parse(source) as TypedDocumentNode<TData, Record<string, unknown>>;
+}
+
+/** Environment for startApiServer with a fresh Ed25519 key; the key too, to sign tokens the server must refuse. */
+export function signingEnv(kid = `test-${randomUUID().slice(0, 8)}`): {
+  env: Record<string, string>;
+  key: SigningJwk;
+} {
+  const key = generateSigningKey(kid);
+  return { env: { JWT_PRIVATE_KEYS: JSON.stringify({ keys: [key] }) }, key };
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  roles: AppRole[];
+}
+
+let passwordHashes = new Map<string, Promise<string>>();
+
+/** scrypt is slow on purpose: one hash per distinct password per test file. */
+function hashOnce(password: string): Promise<string> {
+  let hash = passwordHashes.get(password);
+  if (!hash) {
+    hash = hashPassword(password);
+    passwordHashes.set(password, hash);
+  }
+  return hash;
+}
+
+export function forgetPasswordHashes(): void {
+  passwordHashes = new Map();
+}
+
+/** A user with profile and roles, as the migrator (past RLS). No password: sign-in is impossible. */
+export async function insertUser(
+  adminUrl: string,
+  user: { email: string; roles?: AppRole[]; password?: string; fullName?: string; disabled?: boolean },
+): Promise<TestUser> {
+  const id = randomUUID();
+  const roles = user.roles ?? ["buyer"];
+  const passwordHash = user.password ? await hashOnce(user.password) : null;
+  await withAdminClient(adminUrl, async (client) => {
+    await client.query("begin");
+    await client.query("insert into users (id, email, password_hash, disabled_at) values ($1, $2, $3, $4)", [
+      id,
+      user.email,
+      passwordHash,
+      user.disabled ? new Date() : null,
+    ]);
+    await client.query("insert into profiles (id, full_name, phone) values ($1, $2, $3)", [
+      id,
+      user.fullName ?? user.email.split("@")[0],
+      "+351 220 000 000",
+    ]);
+    for (const role of roles) {
+      await client.query("insert into user_roles (user_id, role) values ($1, $2)", [id, role]);
+    }
+    await client.query("commit");
+  });
+  return { id, email: user.email, roles };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
