@@ -26,20 +26,14 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { seed } from "../src/cli/seed";
-import { loadConfig } from "../src/config";
-import { databaseUrl, migrate, PROJECT_ROOT, provisionDatabase } from "../src/db/migrator";
-import { resolveDatabase } from "../src/db/resolve";
-import { createLogger } from "../src/logger";
+import { PROJECT_ROOT } from "../src/project-root";
+import { type Measurement, REQUESTS, benchDatabase, measure } from "./harness";
 
 const SCALE = (process.env.BENCH_SCALE ?? "medium") as "small" | "medium" | "large";
 /** One database per scale: seeded once, reused by later runs. */
 const DATABASE = `loomline_bench_identity_${SCALE}`;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000);
-const WARMUP = 200;
 const EXPLAIN_RUNS = Number(process.env.BENCH_EXPLAIN_RUNS ?? 60);
 
 type Mode = "request" | "no-switch" | "switch-only";
@@ -53,45 +47,7 @@ interface Workload {
   values: unknown[];
 }
 
-interface Measurement {
-  requests: number;
-  statementsPerRequest: number;
-  perSecond: number;
-  p50ms: number;
-  p95ms: number;
-  p99ms: number;
-}
-
-async function measure(
-  concurrency: number,
-  run: () => Promise<void>,
-): Promise<Omit<Measurement, "statementsPerRequest">> {
-  for (let i = 0; i < WARMUP; i += 1) await run();
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < REQUESTS) {
-        next += 1;
-        const t0 = performance.now();
-        await run();
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!);
-  return {
-    requests: latencies.length,
-    perSecond: Math.round(latencies.length / seconds),
-    p50ms: at(0.5),
-    p95ms: at(0.95),
-    p99ms: at(0.99),
-  };
-}
+type IdentityMeasurement = Measurement & { statementsPerRequest: number };
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 const median = (values: number[]) => {
@@ -189,25 +145,11 @@ function describePlan(node: PlanNode, out: string[] = []): string[] {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig({
-    ...process.env,
-    EMBEDDED_PG_DIR: process.env.EMBEDDED_PG_DIR ?? ".data/bench-postgres",
-  });
-  const logger = createLogger({ ...config, LOG_LEVEL: "warn" });
-  const server = await resolveDatabase(config, logger);
+  const database = await benchDatabase(DATABASE, SCALE);
+  const { adminUrl, apiUrl } = database;
   try {
-    await provisionDatabase(server.adminUrl, DATABASE);
-    const adminUrl = databaseUrl(server.adminUrl, { database: DATABASE });
-    const apiUrl = databaseUrl(server.apiUrl, { database: DATABASE });
-    await migrate(adminUrl, { logger, apiPassword: config.DATABASE_API_PASSWORD });
-
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
-    const { rows: users } = await admin.query<{ n: number }>("select count(*)::int as n from users");
-    if (users[0]!.n === 0) {
-      console.log(`seeding ${SCALE} data into ${DATABASE}…`);
-      await seed({ adminUrl, scale: SCALE, logger });
-    }
     // The buyer and the supplier with the most orders: the heaviest ordinary callers.
     const { rows: buyers } = await admin.query<{ id: string; orders: number; roles: string[] }>(`
       select o.buyer_id as id, count(*)::int as orders,
@@ -256,7 +198,7 @@ async function main(): Promise<void> {
     const throughput = [];
     for (const workload of workloads) {
       for (const concurrency of [1, CONCURRENCY]) {
-        const byMode = {} as Record<Mode, Measurement>;
+        const byMode = {} as Record<Mode, IdentityMeasurement>;
         for (const mode of MODES) {
           const { run, statements } = requester(mode, workload, pools);
           byMode[mode] = { statementsPerRequest: statements, ...(await measure(concurrency, run)) };
@@ -394,7 +336,7 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, "identity.json"), JSON.stringify(report, null, 2) + "\n");
   } finally {
-    await server.stop();
+    await database.stop();
   }
 }
 

@@ -20,21 +20,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { createApp } from "../src/app";
-import { seed } from "../src/cli/seed";
-import { loadConfig } from "../src/config";
 import { createPrismaClient } from "../src/db/prisma";
 import { createReadinessCheck } from "../src/db/readiness";
-import { databaseUrl, migrate, PROJECT_ROOT, provisionDatabase } from "../src/db/migrator";
-import { resolveDatabase } from "../src/db/resolve";
-import { createLogger } from "../src/logger";
+import { PROJECT_ROOT } from "../src/project-root";
+import { REQUESTS, type Scale, benchDatabase, measure } from "./harness";
 
 const DATABASE = "loomline_bench";
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000);
-const WARMUP = 200;
 
 interface Scenario {
   name: string;
@@ -92,64 +86,12 @@ const scenarios = (category: string): Scenario[] => [
   },
 ];
 
-interface Measurement {
-  requests: number;
-  seconds: number;
-  perSecond: number;
-  p50ms: number;
-  p95ms: number;
-  p99ms: number;
-}
-
-async function measure(run: () => Promise<void>): Promise<Measurement> {
-  for (let i = 0; i < WARMUP; i += 1) await run();
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) {
-        next += 1;
-        const t0 = performance.now();
-        await run();
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(2));
-  return {
-    requests: latencies.length,
-    seconds: Number(seconds.toFixed(2)),
-    perSecond: Math.round(latencies.length / seconds),
-    p50ms: at(0.5),
-    p95ms: at(0.95),
-    p99ms: at(0.99),
-  };
-}
-
 async function main(): Promise<void> {
-  const config = loadConfig({
-    ...process.env,
-    EMBEDDED_PG_DIR: process.env.EMBEDDED_PG_DIR ?? ".data/bench-postgres",
-  });
-  const logger = createLogger({ ...config, LOG_LEVEL: "warn" });
-  const server = await resolveDatabase(config, logger);
+  const database = await benchDatabase(DATABASE, (process.env.BENCH_SCALE ?? "medium") as Scale);
+  const { config, logger, adminUrl, apiUrl } = database;
   try {
-    await provisionDatabase(server.adminUrl, DATABASE);
-    const adminUrl = databaseUrl(server.adminUrl, { database: DATABASE });
-    const apiUrl = databaseUrl(server.apiUrl, { database: DATABASE });
-    await migrate(adminUrl, { logger, apiPassword: config.DATABASE_API_PASSWORD });
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
-    const { rows: users } = await admin.query<{ n: number }>("select count(*)::int as n from users");
-    if (users[0].n === 0) {
-      const scale = (process.env.BENCH_SCALE ?? "medium") as "small" | "medium" | "large";
-      console.log(`seeding ${scale} data…`);
-      await seed({ adminUrl, scale, logger });
-    }
     const { rows: categories } = await admin.query<{ category: string; n: number }>(
       `select category, count(*)::int as n from marketplace_products where status = 'approved'
         group by 1 order by 2 desc limit 1`,
@@ -167,7 +109,7 @@ async function main(): Promise<void> {
     });
     const readiness = createReadinessCheck({ url: apiUrl });
     const app = createApp({
-      config: { ...config, NODE_ENV: "production" },
+      config,
       logger,
       apiPrisma: prisma,
       readiness,
@@ -183,6 +125,7 @@ async function main(): Promise<void> {
       const body = JSON.stringify(scenario.graphql);
       let expected: number | undefined;
       const graphql = await measure(
+        CONCURRENCY,
         () =>
           new Promise<void>((resolve, reject) => {
             const request = http.request(
@@ -207,7 +150,7 @@ async function main(): Promise<void> {
             request.end(body);
           }),
       );
-      const raw = await measure(async () => {
+      const raw = await measure(CONCURRENCY, async () => {
         const client = await pool.connect();
         try {
           await client.query("begin read only");
@@ -264,7 +207,7 @@ async function main(): Promise<void> {
     await prisma.$disconnect();
     await readiness.close();
   } finally {
-    await server.stop();
+    await database.stop();
   }
 }
 

@@ -25,3 +25,15 @@ export function assertNodeType(info: GraphQLResolveInfo, typename: string): void
     throw badUserInput("The id does not identify a node of this API.");
   }
 }
+
+/**
+ * What every Prisma-backed Node shares: its uuid primary key behind the
+ * global id, looked up by it, and null (not an error) where RLS hides the
+ * row — another buyer's order, a draft listing — so node() answers null.
+ */
+export const uuidNode = {
+  id: { resolve: (row: { id: string }) => row.id },
+  findUnique: findByUuid,
+  select: { id: true },
+  nullable: true,
+} as const;

@@ -1,5 +1,5 @@
 import { builder } from "../../builder";
-import { findByUuid } from "../node-id";
+import { uuidNode } from "../node-id";
 
 export const ListingStatus = builder.enumType("ListingStatus", {
   values: {
@@ -20,11 +20,7 @@ export const ListingStatus = builder.enumType("ListingStatus", {
  * decimals ("12.50", never 12.5).
  */
 export const MarketplaceProduct = builder.prismaNode("MarketplaceProduct", {
-  id: { resolve: (row) => row.id },
-  findUnique: findByUuid,
-  select: { id: true },
-  // Hidden by RLS (a draft, another supplier's listing) reads as absent.
-  nullable: true,
+  ...uuidNode,
   fields: (t) => ({
     slug: t.exposeString("slug"),
     title: t.exposeString("title"),

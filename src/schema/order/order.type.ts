@@ -1,6 +1,6 @@
 import { builder } from "../../builder";
 import { Prisma } from "../../generated/prisma/client";
-import { findByUuid } from "../node-id";
+import { uuidNode } from "../node-id";
 import { PublicProfile, publicProfileLoader } from "../user/public-profile";
 import { orderAmountLoader } from "./order-amounts";
 import { OrderStatus, PaymentStatus, PaymentTransactionStatus } from "./order-enums";
@@ -51,11 +51,7 @@ export function stageProgressList(progress: unknown): StageProgressShape[] {
 }
 
 export const Order = builder.prismaNode("Order", {
-  id: { resolve: (row) => row.id },
-  findUnique: findByUuid,
-  select: { id: true },
-  // Hidden by RLS (another buyer's order) reads as absent: node() answers null.
-  nullable: true,
+  ...uuidNode,
   authScopes: { apiScope: "orders:read" },
   fields: (t) => ({
     orderNumber: t.exposeString("orderNumber", { description: "Human-readable, e.g. LL-2026-000123." }),
@@ -132,10 +128,7 @@ export const Order = builder.prismaNode("Order", {
 });
 
 export const OrderStatusHistory = builder.prismaNode("OrderStatusHistory", {
-  id: { resolve: (row) => row.id },
-  findUnique: findByUuid,
-  select: { id: true },
-  nullable: true,
+  ...uuidNode,
   authScopes: { apiScope: "orders:read" },
   fields: (t) => ({
     fromStatus: t.expose("fromStatus", { type: OrderStatus, nullable: true }),
@@ -152,10 +145,7 @@ export const OrderStatusHistory = builder.prismaNode("OrderStatusHistory", {
 });
 
 export const OrderItem = builder.prismaNode("OrderItem", {
-  id: { resolve: (row) => row.id },
-  findUnique: findByUuid,
-  select: { id: true },
-  nullable: true,
+  ...uuidNode,
   authScopes: { apiScope: "orders:read" },
   fields: (t) => ({
     description: t.exposeString("description"),
@@ -182,10 +172,7 @@ export const OrderItem = builder.prismaNode("OrderItem", {
 });
 
 export const Payment = builder.prismaNode("Payment", {
-  id: { resolve: (row) => row.id },
-  findUnique: findByUuid,
-  select: { id: true },
-  nullable: true,
+  ...uuidNode,
   authScopes: { apiScope: "orders:read" },
   fields: (t) => ({
     amount: t.field({

@@ -1,5 +1,5 @@
 import { builder } from "../../builder";
-import { findByUuid } from "../node-id";
+import { uuidNode } from "../node-id";
 import { StageStatus } from "./order-enums";
 
 /** The eight stages, in order (app_private.stage_name in migration 005 spells the same). */
@@ -20,10 +20,7 @@ export const STAGE_NAMES = [
  * startedAt and completedAt are derived by a trigger from completionPercentage.
  */
 export const ProductionStage = builder.prismaNode("ProductionStage", {
-  id: { resolve: (row) => row.id },
-  findUnique: findByUuid,
-  select: { id: true },
-  nullable: true,
+  ...uuidNode,
   authScopes: { apiScope: "orders:read" },
   fields: (t) => ({
     stageNumber: t.exposeInt("stageNumber", { description: "1 (Yarn sourcing) to 8 (Shipment)." }),

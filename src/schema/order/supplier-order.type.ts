@@ -1,5 +1,5 @@
 import { builder } from "../../builder";
-import { findByUuid } from "../node-id";
+import { uuidNode } from "../node-id";
 import { AcceptanceStatus, SupplierOrderStatus } from "./order-enums";
 import { supplierOrderPricesLoader } from "./supplier-order-prices";
 
@@ -10,10 +10,7 @@ import { supplierOrderPricesLoader } from "./supplier-order-prices";
  * see it — read through the database's narrowed function, never the columns.
  */
 export const SupplierOrder = builder.prismaNode("SupplierOrder", {
-  id: { resolve: (row) => row.id },
-  findUnique: findByUuid,
-  select: { id: true },
-  nullable: true,
+  ...uuidNode,
   authScopes: { apiScope: "orders:read" },
   fields: (t) => ({
     orderNumber: t.exposeString("orderNumber", { description: "e.g. SO-2026-000042." }),

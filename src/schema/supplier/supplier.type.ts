@@ -1,5 +1,5 @@
 import { builder } from "../../builder";
-import { findByUuid } from "../node-id";
+import { uuidNode } from "../node-id";
 import { assertPageArgs } from "../connection-args";
 import { MarketplaceProductConnection } from "../marketplace/marketplace-product.type";
 import { supplierContactLoader } from "./supplier-contact";
@@ -32,11 +32,7 @@ export const SupplierTier = builder.enumType("SupplierTier", {
  * for everyone else.
  */
 export const Supplier = builder.prismaNode("Supplier", {
-  id: { resolve: (row) => row.id },
-  findUnique: findByUuid,
-  select: { id: true },
-  // RLS hides unverified suppliers: a node lookup then answers null, not an error.
-  nullable: true,
+  ...uuidNode,
   fields: (t) => ({
     companyName: t.exposeString("companyName"),
     country: t.exposeString("country", { description: "ISO 3166-1 alpha-2 country code." }),
