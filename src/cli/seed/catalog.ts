@@ -1037,18 +1037,6 @@ export const CERTIFICATIONS = [
   "Bluesign",
 ] as const;
 
-/** The eight production stages (DOMAIN.md; app_private.stage_name()). */
-export const STAGE_NAMES = [
-  "Yarn sourcing",
-  "Knitting",
-  "Linking",
-  "Washing",
-  "Finishing and trims",
-  "Quality inspection",
-  "Packing",
-  "Shipment",
-] as const;
-
 export const STAGE_NOTES: Record<number, readonly string[]> = {
   1: [
     "Yarn booked with spinner, lab dips approved",

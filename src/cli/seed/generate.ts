@@ -21,13 +21,13 @@ import {
   REJECTION_REASONS,
   SOURCING_COUNTRIES,
   SPECIALIZATIONS,
-  STAGE_NAMES,
   STAGE_NOTES,
   SUBCATEGORIES,
   type BuyerMarket,
   type SourcingCountry,
   type Subcategory,
 } from "./catalog";
+import { STAGE_NAMES } from "../../services/production-stages";
 import { Random } from "./random";
 
 /**

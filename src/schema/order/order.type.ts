@@ -4,7 +4,8 @@ import { uuidNode } from "../node-id";
 import { PublicProfile, publicProfileLoader } from "../user/public-profile";
 import { orderAmountLoader } from "./order-amounts";
 import { OrderStatus, PaymentStatus, PaymentTransactionStatus } from "./order-enums";
-import { ProductionStage, STAGE_NAMES } from "./production-stage.type";
+import { STAGE_NAMES } from "../../services/production-stages";
+import { ProductionStage } from "./production-stage.type";
 
 /**
  * A buyer's order and what hangs off it. Which orders a caller sees is

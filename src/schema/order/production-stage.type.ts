@@ -2,18 +2,6 @@ import { builder } from "../../builder";
 import { uuidNode } from "../node-id";
 import { StageStatus } from "./order-enums";
 
-/** The eight stages, in order (app_private.stage_name in migration 005 spells the same). */
-export const STAGE_NAMES = [
-  "Yarn sourcing",
-  "Knitting",
-  "Linking",
-  "Washing",
-  "Finishing and trims",
-  "Quality inspection",
-  "Packing",
-  "Shipment",
-] as const;
-
 /**
  * One of the eight stages of a supplier order. Buyers read the stages of
  * their orders, suppliers those of their own supplier orders (RLS); status,
