@@ -174,12 +174,18 @@ describe("errors and request ids", () => {
   test("an exhausted pool fails fast and masked, and the pool recovers", async () => {
     const small = await serve(db, { poolMax: 1, acquireTimeoutMs: 300 });
     let release!: () => void;
-    // Hold the pool's only connection.
-    const holding = small.prisma.$transaction(() => new Promise<void>((resolve) => (release = resolve)), {
-      maxWait: 2_000,
-      timeout: 10_000,
-    });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let acquired!: () => void;
+    const holdingConnection = new Promise<void>((resolve) => (acquired = resolve));
+    // Hold the pool's only connection (waiting until it really is held: a
+    // fixed delay would race on a loaded machine).
+    const holding = small.prisma.$transaction(
+      () => {
+        acquired();
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+      { maxWait: 2_000, timeout: 10_000 },
+    );
+    await holdingConnection;
     const started = Date.now();
     const starved = await small.graphql(ListingSlugsDocument, { first: 1 });
     expect(Date.now() - started).toBeLessThan(3_000);
