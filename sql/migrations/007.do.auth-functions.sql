@@ -26,6 +26,24 @@ begin
 end;
 $$;
 
+-- A refresh token row (the token itself is never stored, only its hash).
+-- New sessions start a family; a rotation continues its family.
+create function app_private.auth_issue_refresh_token(
+  account uuid,
+  family uuid,
+  new_token_hash text,
+  new_expires_at timestamptz,
+  client_user_agent text,
+  client_ip inet
+) returns uuid
+  language sql volatile
+  set search_path = pg_catalog, public, pg_temp
+begin atomic
+  insert into refresh_tokens (user_id, token_hash, family_id, expires_at, user_agent, ip)
+  values (account, new_token_hash, family, new_expires_at, left(client_user_agent, 512), client_ip)
+  returning id;
+end;
+
 -- What an access token is made of: the user's id, email and roles.
 create function app_private.auth_user_summary(account uuid) returns jsonb
   language sql stable
@@ -81,8 +99,8 @@ begin
   if not found then
     return null;
   end if;
-  insert into refresh_tokens (user_id, token_hash, family_id, expires_at, user_agent, ip)
-  values (account, refresh_token_hash, gen_random_uuid(), refresh_expires_at, left(client_user_agent, 512), client_ip);
+  perform app_private.auth_issue_refresh_token(
+    account, gen_random_uuid(), refresh_token_hash, refresh_expires_at, client_user_agent, client_ip);
   return app_private.auth_user_summary(account);
 end;
 $$;
@@ -120,8 +138,8 @@ begin
   insert into profiles (id, full_name, company_name) values (account, new_full_name, new_company_name);
   insert into user_roles (user_id, role) values (account, new_role);
   insert into user_preferences (user_id) values (account);
-  insert into refresh_tokens (user_id, token_hash, family_id, expires_at, user_agent, ip)
-  values (account, refresh_token_hash, gen_random_uuid(), refresh_expires_at, left(client_user_agent, 512), client_ip);
+  perform app_private.auth_issue_refresh_token(
+    account, gen_random_uuid(), refresh_token_hash, refresh_expires_at, client_user_agent, client_ip);
   return app_private.auth_user_summary(account);
 end;
 $$;
@@ -171,9 +189,8 @@ begin
      where t.family_id = presented.family_id and t.revoked_at is null;
     return jsonb_build_object('status', 'disabled');
   end if;
-  insert into refresh_tokens (user_id, token_hash, family_id, expires_at, user_agent, ip)
-  values (presented.user_id, next_hash, presented.family_id, next_expires_at, left(client_user_agent, 512), client_ip)
-  returning id into successor;
+  successor := app_private.auth_issue_refresh_token(
+    presented.user_id, presented.family_id, next_hash, next_expires_at, client_user_agent, client_ip);
   update refresh_tokens t set replaced_by = successor, revoked_at = now() where t.id = presented.id;
   return jsonb_build_object('status', 'rotated', 'user', app_private.auth_user_summary(presented.user_id));
 end;
@@ -352,6 +369,7 @@ $$;
 revoke execute on function
   app_private.uuid_v5(uuid, text),
   app_private.auth_user_summary(uuid),
+  app_private.auth_issue_refresh_token(uuid, uuid, text, timestamptz, text, inet),
   app.auth_credentials(text),
   app.auth_start_session(uuid, text, text, text, timestamptz, text, inet),
   app.auth_sign_up(text, text, text, text, app_role, text, timestamptz, text, inet),

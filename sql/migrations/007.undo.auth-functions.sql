@@ -17,4 +17,5 @@ drop function app.auth_sign_up(text, text, text, text, app_role, text, timestamp
 drop function app.auth_start_session(uuid, text, text, text, timestamptz, text, inet);
 drop function app.auth_credentials(text);
 drop function app_private.auth_user_summary(uuid);
+drop function app_private.auth_issue_refresh_token(uuid, uuid, text, timestamptz, text, inet);
 drop function app_private.uuid_v5(uuid, text);

@@ -6,8 +6,8 @@ import { SignJWT, base64url } from "jose";
 import { externalUserId, mappedRoles } from "../../src/auth/external-identity";
 import { generateSigningKey } from "../../src/auth/tokens";
 import { type TestDatabase, createTestDatabase, withAdminClient } from "../helpers/database";
-import { type ApiServer, type GraphQLResponse, startApiServer } from "../graphql/harness";
-import { gql, insertUser, signingEnv, sleep } from "../graphql/auth.scenario";
+import { type ApiServer, type GraphQLResponse, gql, startApiServer } from "../graphql/harness";
+import { insertUser, signingEnv, sleep } from "../graphql/auth.scenario";
 
 /**
  * Hostile tokens: every one is UNAUTHENTICATED (HTTP 401 with

@@ -5,8 +5,8 @@ import { verifyPassword } from "../../src/auth/passwords";
 import { UserCommandError, createUser, grantRole } from "../../src/cli/user";
 import { PROJECT_ROOT } from "../../src/db/migrator";
 import { type TestDatabase, createTestDatabase, withAdminClient } from "../helpers/database";
-import { dataOf, startApiServer } from "../graphql/harness";
-import { gql, signingEnv } from "../graphql/auth.scenario";
+import { dataOf, gql, startApiServer } from "../graphql/harness";
+import { signingEnv } from "../graphql/auth.scenario";
 
 /**
  * npm run user:create / user:grant: the only way to make an admin, audited.

@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { parse } from "graphql";
 import { hashPassword } from "../../src/auth/passwords";
 import { generateSigningKey } from "../../src/auth/tokens";
 import type { SigningJwk } from "../../src/config";
@@ -12,10 +10,6 @@ import { withAdminClient } from "../helpers/database";
  * own (so no test depends on the development key in `.data/`), documents
  * written inline, and users inserted as the migrator.
  */
-
-export function gql<TData = unknown>(source: string): TypedDocumentNode<TData, Record<string, unknown>> {
-  return parse(source) as TypedDocumentNode<TData, Record<string, unknown>>;
-}
 
 /** Environment for startApiServer with a fresh Ed25519 key; the key too, to sign tokens the server must refuse. */
 export function signingEnv(kid = `test-${randomUUID().slice(0, 8)}`): {

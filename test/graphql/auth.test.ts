@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { type TestDatabase, createTestDatabase, withAdminClient } from "../helpers/database";
-import { type ApiServer, type GraphQLResponse, dataOf, startApiServer } from "./harness";
-import { gql, insertUser, signingEnv, sleep } from "./auth.scenario";
+import { type ApiServer, type GraphQLResponse, dataOf, gql, startApiServer } from "./harness";
+import { insertUser, signingEnv, sleep } from "./auth.scenario";
 
 /**
  * Sign-up, sign-in, refresh, sign-out, me, API keys and the JWKS endpoint,

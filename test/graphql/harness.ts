@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { print } from "graphql";
+import { parse, print } from "graphql";
 import { type App, createApp } from "../../src/app";
 import { type Config, loadConfig } from "../../src/config";
 import { type PrismaClient, type QueryEvent, createPrismaClient } from "../../src/db/prisma";
@@ -126,4 +126,10 @@ export function dataOf<TData>(response: GraphQLResponse<TData>): TData {
     throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
   }
   return response.data;
+}
+
+/** A document spelled inline, for tests that do not go through codegen. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read inline documents' data loosely
+export function gql<TData = any>(source: string): TypedDocumentNode<TData, Record<string, unknown>> {
+  return parse(source) as TypedDocumentNode<TData, Record<string, unknown>>;
 }

@@ -1,8 +1,8 @@
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { Prisma } from "../../src/generated/prisma/client";
 import { type TestDatabase, createTestDatabase, withAdminClient } from "../helpers/database";
-import { type ApiServer, startApiServer } from "./harness";
-import { type TestUser, gql, insertUser, signingEnv } from "./auth.scenario";
+import { type ApiServer, gql, startApiServer } from "./harness";
+import { type TestUser, insertUser, signingEnv } from "./auth.scenario";
 
 /**
  * Identity never leaks across requests: 200 concurrent `me` requests from 20

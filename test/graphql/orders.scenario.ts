@@ -1,5 +1,3 @@
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { parse } from "graphql";
 import type pg from "pg";
 import type { TokenService } from "../../src/auth/tokens";
 import { loadConfig } from "../../src/config";
@@ -249,10 +247,4 @@ export function signIn(api: { app: { tokens: TokenService } }): (user: WorldUser
 /** The field cipher of the test server (no FIELD_ENCRYPTION_KEYS: the development key in `.data/`). */
 export function worldCipher(): FieldCipher {
   return createFieldCipher(loadConfig({ NODE_ENV: "test" }));
-}
-
-/** An untyped document for the harness (these tests spell their operations inline). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function gql<TData = any>(source: string): TypedDocumentNode<TData, Record<string, unknown>> {
-  return parse(source) as TypedDocumentNode<TData, Record<string, unknown>>;
 }

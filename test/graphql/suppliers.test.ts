@@ -1,12 +1,11 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { ENCRYPTED_COLUMNS } from "../../src/services/field-encryption";
 import { type TestDatabase, createTestDatabase, withAdminClient } from "../helpers/database";
-import { type ApiServer, type GraphQLResponse, dataOf, startApiServer } from "./harness";
+import { type ApiServer, type GraphQLResponse, dataOf, gql, startApiServer } from "./harness";
 import {
   type Headers,
   type OrderWorld,
   type WorldUser,
-  gql,
   insertOrderWorld,
   signIn,
   worldCipher,
