@@ -127,7 +127,7 @@ const configSchema = z.object({
   /**
    * AES-256-GCM keys for fields encrypted at rest, `keyId:base64key` pairs
    * separated by commas; the first encrypts, all decrypt (rotation). Unset
-   * outside production: a development key is generated and kept under .data/.
+   * outside production: a development key is generated and kept under .data/secrets/.
    */
   FIELD_ENCRYPTION_KEYS: z
     .string()
@@ -144,7 +144,7 @@ const configSchema = z.object({
    * private OKP keys, each with a `kid`. The first signs; all are published
    * at /.well-known/jwks.json (keep a retired key listed until its last token
    * expired). Unset outside production: a development key is generated and
-   * kept under .data/.
+   * kept under .data/secrets/.
    */
   JWT_PRIVATE_KEYS: z.string().transform(parseSigningKeys).optional(),
   /** `iss` of the access tokens this API issues (and the only issuer it accepts for them). */

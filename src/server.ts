@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { createApp } from "./app";
-import { type Config, ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig } from "./config";
 import { migrate } from "./db/migrator";
 import { createPrismaClient } from "./db/prisma";
 import { createReadinessCheck } from "./db/readiness";
@@ -13,16 +13,7 @@ import { type Logger, createLogger } from "./logger";
 const DRAIN_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfig();
   const logger = createLogger(config);
 
   const database = await resolveDatabase(config, logger);
@@ -150,6 +141,7 @@ async function hasNoUsers(adminUrl: string): Promise<boolean> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A setting or the machine is wrong: the message says what to do, a stack would only hide it.
+  console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 });

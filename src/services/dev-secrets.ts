@@ -3,9 +3,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../project-root";
 
-/** Where development-only secrets live (`.data/` is git-ignored). */
+/**
+ * Where development-only secrets live: `.data/secrets/` (0700; `.data/` is
+ * git-ignored). Not `.data/` itself, which must stay enterable by the
+ * `postgres` system user that runs the embedded cluster below it as root.
+ */
+const SECRETS_DIR = path.join(PROJECT_ROOT, ".data", "secrets");
+
 export function devSecretFile(name: string): string {
-  return path.join(PROJECT_ROOT, ".data", name);
+  return path.join(SECRETS_DIR, name);
 }
 
 /**
@@ -20,10 +26,14 @@ export function readOrCreateDevSecret<T>(
   generate: () => { text: string; value: T },
   parse: (text: string) => T | null,
 ): T {
+  adoptLegacySecret(file);
   const existing = readSecret(file, parse);
   if (existing !== null) return existing;
 
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // `.data/` as any directory (the umask decides), `secrets/` private.
+  fs.mkdirSync(path.dirname(path.dirname(file)), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { mode: 0o700, recursive: true });
+  fs.chmodSync(path.dirname(file), 0o700);
   const generated = generate();
   const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   fs.writeFileSync(temp, `${generated.text}\n`, { mode: 0o600, flag: "wx" });
@@ -42,6 +52,18 @@ export function readOrCreateDevSecret<T>(
   } finally {
     fs.rmSync(temp, { force: true });
   }
+}
+
+/**
+ * Checkouts from before `.data/secrets/` kept the secret in `.data/` itself:
+ * moved into place (same file system, so a rename), keeping the keys that
+ * encrypted the existing data.
+ */
+function adoptLegacySecret(file: string): void {
+  const legacy = path.join(path.dirname(path.dirname(file)), path.basename(file));
+  if (!fs.existsSync(legacy) || fs.existsSync(file)) return;
+  fs.mkdirSync(path.dirname(file), { mode: 0o700, recursive: true });
+  fs.renameSync(legacy, file);
 }
 
 function readSecret<T>(file: string, parse: (text: string) => T | null): T | null {

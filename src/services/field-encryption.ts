@@ -37,7 +37,7 @@ export const ENCRYPTED_COLUMNS = {
 } as const;
 export type EncryptedColumn = (typeof ENCRYPTED_COLUMNS)[keyof typeof ENCRYPTED_COLUMNS];
 
-/** Where the development key lives when FIELD_ENCRYPTION_KEYS is unset (`.data/` is git-ignored). */
+/** Where the development key lives when FIELD_ENCRYPTION_KEYS is unset (`.data/secrets/`, git-ignored). */
 export const DEV_KEY_FILE = devSecretFile("field-encryption.key");
 
 export class FieldEncryptionError extends Error {
@@ -180,7 +180,7 @@ function parseCiphertext(ciphertext: string): { keyId: string; iv: Buffer; body:
 }
 
 /**
- * The development key: generated once and kept in `.data/`, so values seeded
+ * The development key: generated once and kept in `.data/secrets/`, so values seeded
  * today still decrypt tomorrow. Never used in production (config.ts already
  * refuses to start there without FIELD_ENCRYPTION_KEYS; this is the second lock).
  */
