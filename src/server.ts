@@ -25,12 +25,7 @@ async function main(): Promise<void> {
 
   try {
     if (database.embedded || config.MIGRATE_ON_START) {
-      await migrate(database.adminUrl, {
-        logger,
-        // Only when the API's URL is derived from that password; otherwise the
-        // role's real password (in DATABASE_API_URL) must not be overwritten.
-        ...(config.DATABASE_API_URL ? {} : { apiPassword: config.DATABASE_API_PASSWORD }),
-      });
+      await migrate(database.adminUrl, { logger, apiPassword: database.apiPassword });
     }
     if ((config.SEED_ON_START ?? database.embedded) && (await hasNoUsers(database.adminUrl))) {
       logger.info("empty database: seeding demo data");

@@ -38,10 +38,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Migrations: ${path.relative(PROJECT_ROOT, MIGRATIONS_DIR)}\n`);
     switch (command) {
       case "migrate": {
-        const applied = await migrate(database.adminUrl, {
-          target,
-          apiPassword: config.DATABASE_API_PASSWORD,
-        });
+        const applied = await migrate(database.adminUrl, { target, apiPassword: database.apiPassword });
         for (const file of applied) console.log(`applied  ${path.basename(file.filename)}`);
         console.log(applied.length ? `\n${applied.length} migration(s) applied.` : "Already up to date.");
         return 0;

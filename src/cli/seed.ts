@@ -243,7 +243,7 @@ async function main(argv: string[]): Promise<number> {
   const database = await resolveDatabase(config, logger);
   try {
     if (database.embedded) {
-      await migrate(database.adminUrl, { apiPassword: config.DATABASE_API_PASSWORD, logger });
+      await migrate(database.adminUrl, { apiPassword: database.apiPassword, logger });
     } else {
       const pending = (await migrationStatus(database.adminUrl)).pending;
       if (pending.length > 0) {

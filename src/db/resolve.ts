@@ -13,6 +13,8 @@ export interface ResolvedDatabase {
   adminUrl: string;
   /** The API login role's connection, subject to RLS. */
   apiUrl: string;
+  /** What the migrator sets as that role's password (see apiLogin); undefined: leave it alone. */
+  apiPassword: string | undefined;
   /** True when an embedded server was started for this process. */
   embedded: boolean;
   /** Stops the embedded server, if one was started; otherwise does nothing. */
@@ -30,9 +32,11 @@ export async function resolveDatabase(
   logger: Pick<Logger, "debug" | "info" | "warn" | "error">,
 ): Promise<ResolvedDatabase> {
   if (config.DATABASE_URL) {
+    const api = apiLogin(config, config.DATABASE_URL, { embedded: false });
     return {
       adminUrl: config.DATABASE_URL,
-      apiUrl: apiUrlFor(config, config.DATABASE_URL),
+      apiUrl: api.url,
+      apiPassword: api.password,
       embedded: false,
       stop: async () => undefined,
     };
@@ -56,21 +60,24 @@ export async function resolveDatabase(
     throw error;
   }
   const adminUrl = databaseUrl(server.adminUrl, { database: EMBEDDED_DATABASE });
-  // DATABASE_API_URL cannot name the embedded server (its port is picked at start).
-  const apiUrl = databaseUrl(adminUrl, { user: API_ROLE, password: config.DATABASE_API_PASSWORD });
-  return { adminUrl, apiUrl, embedded: true, stop };
+  const api = apiLogin(config, adminUrl, { embedded: true });
+  return { adminUrl, apiUrl: api.url, apiPassword: api.password, embedded: true, stop };
 }
 
 /**
- * DATABASE_API_URL when set, else `adminUrl` as the API role with
- * DATABASE_API_PASSWORD (the password the migrator gives that role).
+ * How the API logs in, decided once for the server, the CLIs, the benchmarks
+ * and the tests: DATABASE_API_URL when set (and never on the embedded server,
+ * whose port is picked at start), with the role's real password in it, which
+ * the migrator must then leave alone (`password` undefined); otherwise
+ * `adminUrl` as loomline_api with DATABASE_API_PASSWORD, which the migrator
+ * sets on the role on every run.
  */
-export function apiUrlFor(
+export function apiLogin(
   config: Pick<Config, "DATABASE_API_URL" | "DATABASE_API_PASSWORD">,
   adminUrl: string,
-): string {
-  return (
-    config.DATABASE_API_URL ??
-    databaseUrl(adminUrl, { user: API_ROLE, password: config.DATABASE_API_PASSWORD })
-  );
+  { embedded }: { embedded: boolean },
+): { url: string; password: string | undefined } {
+  if (config.DATABASE_API_URL && !embedded) return { url: config.DATABASE_API_URL, password: undefined };
+  const password = config.DATABASE_API_PASSWORD;
+  return { url: databaseUrl(adminUrl, { user: API_ROLE, password }), password };
 }

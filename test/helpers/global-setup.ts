@@ -5,7 +5,7 @@ import pino from "pino";
 import { loadConfig } from "../../src/config";
 import { isAlive, startEmbeddedPostgres, stopOnExit } from "../../src/db/embedded";
 import { PROJECT_ROOT, databaseUrl, migrate, provisionDatabase } from "../../src/db/migrator";
-import { API_ROLE, apiUrlFor } from "../../src/db/resolve";
+import { apiLogin } from "../../src/db/resolve";
 import { dropDatabase, templateName, testDatabasePrefix, withAdminClient } from "./database";
 
 /** Shared with global-teardown (same process). */
@@ -29,11 +29,9 @@ export default async function globalSetup(): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ? config.LOG_LEVEL : "warn" });
 
   let serverUrl: string;
-  let apiUrl: string;
   let stopServer = async () => undefined;
   if (config.DATABASE_URL) {
     serverUrl = config.DATABASE_URL;
-    apiUrl = apiUrlFor(config, serverUrl);
   } else {
     // One cluster per run: engineers sharing the tree run jest at the same time.
     const clustersDir = path.join(PROJECT_ROOT, ".data", "test-postgres");
@@ -51,15 +49,13 @@ export default async function globalSetup(): Promise<void> {
       await server.stop();
     };
     serverUrl = server.adminUrl;
-    apiUrl = databaseUrl(serverUrl, { user: API_ROLE, password: config.DATABASE_API_PASSWORD });
   }
+  const api = apiLogin(config, serverUrl, { embedded: !config.DATABASE_URL });
 
   const template = templateName(randomBytes(3).toString("hex"));
   try {
     await provisionDatabase(serverUrl, template);
-    await migrate(databaseUrl(serverUrl, { database: template }), {
-      apiPassword: config.DATABASE_API_PASSWORD,
-    });
+    await migrate(databaseUrl(serverUrl, { database: template }), { apiPassword: api.password });
     // Cloning needs the template free of sessions: allow none.
     await withAdminClient(serverUrl, (client) =>
       client.query(
@@ -74,7 +70,7 @@ export default async function globalSetup(): Promise<void> {
 
   process.env.TEST_ADMIN_URL = serverUrl;
   process.env.TEST_TEMPLATE_DB = template;
-  process.env.TEST_API_URL = apiUrl;
+  process.env.TEST_API_URL = api.url;
   globalThis.loomlineTestDatabaseServer = { serverUrl, template, stop: stopServer };
   logger.debug({ template, prefix: testDatabasePrefix(template) }, "test template database ready");
 }
