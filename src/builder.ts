@@ -17,11 +17,11 @@ import { badUserInput } from "./db/errors";
 import type { Prisma } from "./generated/prisma/client";
 import type PrismaTypes from "./generated/pothos-types";
 import { getDatamodel } from "./generated/pothos-types";
-import { type AuthScopes, authScopesFor, mayResolveNode, unauthorizedError } from "./schema/auth-scopes";
-import { DecimalScalar } from "./schema/decimal-scalar";
+import { type AuthScopes, authScopesFor, mayResolveNode, unauthorizedError } from "./graphql/auth-scopes";
+import { DecimalScalar } from "./graphql/decimal-scalar";
 import { readClient } from "./schema/prisma-client";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./schema/connection-args";
-import { assertNodeType } from "./schema/node-id";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./graphql/connection-args";
+import { assertNodeType } from "./graphql/node-id";
 
 /**
  * The schema builder: plugins, scalars and shared options. No types are

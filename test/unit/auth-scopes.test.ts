@@ -9,7 +9,7 @@ import {
   mayResolveNode,
   orderUuid,
   unauthorizedError,
-} from "../../src/schema/auth-scopes";
+} from "../../src/graphql/auth-scopes";
 import { schema } from "../../src/schema";
 import { createFieldCipher } from "../../src/services/field-encryption";
 

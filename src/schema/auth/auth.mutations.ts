@@ -10,7 +10,7 @@ import { requestAuth } from "../../auth/request-auth";
 import { isAppRole } from "../../auth/roles";
 import { REFRESH_TOKEN_PATTERN, newRefreshToken, sha256Hex } from "../../auth/tokens";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
-import { parseUuid } from "../node-id";
+import { parseUuid } from "../../graphql/node-id";
 import {
   ApiKey,
   ApiKeyScope,

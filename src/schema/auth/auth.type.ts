@@ -1,8 +1,8 @@
 import { builder } from "../../builder";
 import { readClient } from "../prisma-client";
-import { API_SCOPES, type ApiScope } from "../auth-scopes";
+import { API_SCOPES, type ApiScope } from "../../graphql/auth-scopes";
 import { UserError, UserErrorInterface } from "../errors";
-import { findByUuid } from "../node-id";
+import { findByUuid } from "../../graphql/node-id";
 
 // ---------------------------------------------------------------- errors
 

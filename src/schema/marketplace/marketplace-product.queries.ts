@@ -2,8 +2,8 @@ import { queryFromInfo } from "@pothos/plugin-prisma";
 import { builder } from "../../builder";
 import { db } from "../../context";
 import { badUserInput } from "../../db/errors";
-import { pageRequest } from "../connection-args";
-import { parseUuid } from "../node-id";
+import { pageRequest } from "../../graphql/connection-args";
+import { parseUuid } from "../../graphql/node-id";
 import { Supplier } from "../supplier/supplier.type";
 import { ListingStatus, MarketplaceProduct, MarketplaceProductConnection } from "./marketplace-product.type";
 import {

@@ -1,5 +1,5 @@
 import { builder } from "../../builder";
-import { uuidNode } from "../node-id";
+import { uuidNode } from "../../graphql/node-id";
 
 export const ListingStatus = builder.enumType("ListingStatus", {
   values: {

@@ -1,7 +1,7 @@
 import { builder } from "../../builder";
 import { db } from "../../context";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
-import { parseUuid } from "../node-id";
+import { parseUuid } from "../../graphql/node-id";
 import { MarketplaceProduct } from "./marketplace-product.type";
 import { readClient } from "../prisma-client";
 

@@ -1,7 +1,7 @@
 import { badUserInput } from "../../db/errors";
 import type { RequestTransactionClient } from "../../db/request-transaction";
 import { type ListingStatus, Prisma } from "../../generated/prisma/client";
-import type { PageRequest } from "../connection-args";
+import type { PageRequest } from "../../graphql/connection-args";
 
 /**
  * The marketplace listing query: filters, orderings and keyset pagination in

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { type Context, db } from "../../context";
-import { isSignedIn } from "../auth-scopes";
+import { isSignedIn } from "../../graphql/auth-scopes";
 import type { Prisma } from "../../generated/prisma/client";
 
 /**

@@ -1,6 +1,6 @@
 import { builder } from "../../builder";
 import { Prisma } from "../../generated/prisma/client";
-import { uuidNode } from "../node-id";
+import { uuidNode } from "../../graphql/node-id";
 import { PublicProfile, publicProfileLoader } from "../user/public-profile";
 import { orderAmountLoader } from "./order-amounts";
 import { OrderStatus, PaymentStatus, PaymentTransactionStatus } from "./order-enums";

@@ -1,5 +1,5 @@
 import { builder } from "../../builder";
-import { uuidNode } from "../node-id";
+import { uuidNode } from "../../graphql/node-id";
 import { AcceptanceStatus, SupplierOrderStatus } from "./order-enums";
 import { supplierOrderPricesLoader } from "./supplier-order-prices";
 

@@ -1,7 +1,7 @@
 import { builder } from "../../builder";
 import { db } from "../../context";
 import { ConflictError, NotFoundError } from "../errors";
-import { parseUuid } from "../node-id";
+import { parseUuid } from "../../graphql/node-id";
 import { Supplier } from "./supplier.type";
 import { readClient } from "../prisma-client";
 

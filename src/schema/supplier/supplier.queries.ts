@@ -2,8 +2,8 @@ import { builder } from "../../builder";
 import { db } from "../../context";
 import { badUserInput } from "../../db/errors";
 import type { Prisma } from "../../generated/prisma/client";
-import { assertPageArgs } from "../connection-args";
-import { findByUuid } from "../node-id";
+import { assertPageArgs } from "../../graphql/connection-args";
+import { findByUuid } from "../../graphql/node-id";
 import { Supplier, SupplierConnection, VerificationStatus } from "./supplier.type";
 import { readClient } from "../prisma-client";
 

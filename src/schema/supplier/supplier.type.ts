@@ -1,6 +1,6 @@
 import { builder } from "../../builder";
-import { uuidNode } from "../node-id";
-import { assertPageArgs } from "../connection-args";
+import { uuidNode } from "../../graphql/node-id";
+import { assertPageArgs } from "../../graphql/connection-args";
 import { MarketplaceProductConnection } from "../marketplace/marketplace-product.type";
 import { supplierContactLoader } from "./supplier-contact";
 

@@ -2,7 +2,7 @@ import { builder } from "../../builder";
 import { db } from "../../context";
 import type { AppRole as AppRoleValue } from "../../generated/prisma/client";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
-import { parseUuid } from "../node-id";
+import { parseUuid } from "../../graphql/node-id";
 import { AppRole, User } from "./user.type";
 import { readClient } from "../prisma-client";
 

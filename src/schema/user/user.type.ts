@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import { builder } from "../../builder";
 import { type Context, db } from "../../context";
-import { findByUuid } from "../node-id";
+import { findByUuid } from "../../graphql/node-id";
 
 export const AppRole = builder.enumType("AppRole", {
   values: {
