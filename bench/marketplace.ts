@@ -22,8 +22,6 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { createApp } from "../src/app";
-import { createPrismaClient } from "../src/db/prisma";
-import { createReadinessCheck } from "../src/db/readiness";
 import { PROJECT_ROOT } from "../src/project-root";
 import { REQUESTS, type Scale, benchDatabase, measure } from "./harness";
 
@@ -101,18 +99,10 @@ async function main(): Promise<void> {
     );
     await admin.end();
 
-    const prisma = createPrismaClient({
-      url: apiUrl,
-      poolMax: CONCURRENCY,
-      acquireTimeoutMs: config.DATABASE_POOL_ACQUIRE_TIMEOUT_MS,
-      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
-    });
-    const readiness = createReadinessCheck({ url: apiUrl });
     const app = createApp({
-      config,
+      config: { ...config, DATABASE_POOL_MAX: CONCURRENCY },
       logger,
-      apiPrisma: prisma,
-      readiness,
+      apiUrl,
     });
     const httpServer = http.createServer(app.handler);
     await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
@@ -204,8 +194,7 @@ async function main(): Promise<void> {
     agent.destroy();
     await pool.end();
     await new Promise((resolve) => httpServer.close(resolve));
-    await prisma.$disconnect();
-    await readiness.close();
+    await app.close();
   } finally {
     await database.stop();
   }

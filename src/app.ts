@@ -1,18 +1,19 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener } from "node:http";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
-import { type ExecutionResult, GraphQLError } from "graphql";
 import { type Plugin, type YogaServerInstance, createYoga, useReadinessCheck } from "graphql-yoga";
 import { type Authenticator, createAuthenticator } from "./auth/authenticate";
-import { type ClientInfo, bindRequestAuth } from "./auth/request-auth";
-import { useSessionMutationGuard } from "./auth/session-mutation-guard";
+import type { ClientInfo } from "./auth/request-auth";
 import { type TokenService, createTokenService } from "./auth/tokens";
 import type { Config } from "./config";
 import { type Context, createContext } from "./context";
-import { toClientError } from "./db/errors";
-import type { PrismaClient } from "./db/prisma";
-import type { ReadinessCheck } from "./db/readiness";
-import { transactionTimings, useRequestTransaction } from "./db/request-transaction";
+import { type PrismaClient, type QueryEvent, createPrismaClient } from "./db/prisma";
+import { createReadinessCheck } from "./db/readiness";
+import { transactionTimings } from "./db/request-transaction";
+import { createErrorPolicy } from "./graphql/error-policy";
+import { useInputGuard } from "./graphql/input-guard";
+import { useRequestTransaction } from "./graphql/request-transaction-plugin";
+import { useSessionMutationGuard } from "./graphql/session-mutation-guard";
 import { type Logger, requestLogger } from "./logger";
 import { schema } from "./schema";
 import { createFieldCipher } from "./services/field-encryption";
@@ -32,9 +33,13 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export interface AppOptions {
   config: Config;
   logger: Logger;
-  /** Connected as the API login role (subject to RLS), see createPrismaClient. */
-  apiPrisma: PrismaClient;
-  readiness: ReadinessCheck;
+  /** The API login role's connection (subject to RLS): src/db/bootstrap.ts or apiLogin(). */
+  apiUrl: string;
+  /**
+   * Every SQL statement the request pool sends (tests count round trips).
+   * Unset: statements are logged at trace level when that level is on.
+   */
+  onQuery?: (event: QueryEvent) => void;
 }
 
 export interface App {
@@ -45,18 +50,38 @@ export interface App {
   tokens: TokenService;
   /** Request -> Viewer; also for the WebSocket handshake (build a Request from the upgrade's headers). */
   authenticator: Authenticator;
-  /** Writes what is still buffered (API key last-use times). Call after the server stopped accepting requests. */
+  /** The request pool's client, as the API login role (jobs and tests use it too). */
+  prisma: PrismaClient;
+  /**
+   * Writes what is still buffered (API key last-use times), then closes the
+   * pools. Call after the server stopped accepting requests.
+   */
   close(): Promise<void>;
 }
 
 /**
  * The HTTP application: GraphQL (and GraphiQL) at /graphql, /healthz,
- * /readyz. Used by server.ts and by the tests, which listen on port 0.
+ * /readyz, with everything it needs (request pool, readiness probe, token
+ * service). Used by server.ts, the benchmarks and the tests, which listen on port 0.
  */
-export function createApp({ config, logger, apiPrisma, readiness }: AppOptions): App {
+export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App {
+  const prisma = createPrismaClient({
+    url: apiUrl,
+    poolMax: config.DATABASE_POOL_MAX,
+    acquireTimeoutMs: config.DATABASE_POOL_ACQUIRE_TIMEOUT_MS,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    onPoolError: (error) => logger.warn({ err: error }, "idle database connection failed"),
+    ...(onQuery
+      ? { onQuery }
+      : logger.isLevelEnabled("trace")
+        ? { onQuery: (event) => logger.trace({ sql: event.query, durationMs: event.durationMs }, "sql") }
+        : {}),
+  });
+  const readiness = createReadinessCheck({ url: apiUrl, logger });
   const timings = transactionTimings(config);
   const tokens = createTokenService(config);
-  const authenticator = createAuthenticator({ config, tokens, prisma: apiPrisma, timings, logger });
+  const authenticator = createAuthenticator({ config, tokens, prisma, timings, logger });
+  const errorPolicy = createErrorPolicy(logger);
   const requestIds = new WeakMap<Request, string>();
   const requestIdOf = (request: Request): string => {
     let id = requestIds.get(request);
@@ -80,30 +105,27 @@ export function createApp({ config, logger, apiPrisma, readiness }: AppOptions):
     renderGraphiQL,
     // Pinned to production behaviour whatever NODE_ENV says: unexpected
     // errors never carry their original message or stack to the client.
-    maskedErrors: {
-      isDev: false,
-      maskError: (error, message) => maskError(error, message),
-    },
+    maskedErrors: { isDev: false, maskError: errorPolicy.maskError },
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     batching: false,
-    logging: yogaLogger(logger),
+    logging: errorPolicy.yogaLogger,
     // Who is calling, before anything touches the database: a bad token is
     // UNAUTHENTICATED (401) here, and execution never starts.
     context: async (initial) => {
       const { request } = initial;
       const requestId = requestIdOf(request);
       const viewer = await authenticator.authenticate(request, requestId);
-      const context = createContext({
+      return createContext({
         requestId,
         viewer,
         logger: requestLogger(logger, requestId),
         fieldCipher,
-      });
-      return bindRequestAuth(context, {
-        tokens,
-        refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-        apiKeys: authenticator.apiKeys,
-        client: clientInfo(request, (initial as { req?: IncomingMessage }).req),
+        auth: {
+          tokens,
+          refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+          apiKeys: authenticator.apiKeys,
+          client: clientInfo(request, (initial as { req?: IncomingMessage }).req),
+        },
       });
     },
     plugins: [
@@ -122,13 +144,10 @@ export function createApp({ config, logger, apiPrisma, readiness }: AppOptions):
           );
         },
       }),
-      useErrorClassification(),
+      errorPolicy.plugin,
+      useInputGuard(),
       useSessionMutationGuard(),
-      useRequestTransaction<Context>({
-        prisma: apiPrisma,
-        timings,
-        identityOf: (context) => ({ viewer: context.viewer, requestId: context.requestId }),
-      }),
+      useRequestTransaction({ prisma, timings }),
     ],
   });
 
@@ -137,7 +156,12 @@ export function createApp({ config, logger, apiPrisma, readiness }: AppOptions):
     handler: yoga as unknown as RequestListener,
     tokens,
     authenticator,
-    close: () => authenticator.close(),
+    prisma,
+    async close() {
+      await authenticator.close();
+      await prisma.$disconnect();
+      await readiness.close();
+    },
   };
 }
 
@@ -205,80 +229,6 @@ function useRequestLifecycle(logger: Logger, requestIdOf: (request: Request) => 
         },
         "request completed",
       );
-    },
-  };
-}
-
-/**
- * Execution errors, seen with their request: known ones (database refusals,
- * bad input) become contract errors with a code; unexpected ones are logged
- * here with the request id and left for Yoga's masking.
- */
-function useErrorClassification(): Plugin<Context> {
-  return {
-    onExecute() {
-      return {
-        onExecuteDone({ args, result, setResult }) {
-          if (!isPlainResult(result) || !result.errors?.length) return;
-          const errors = result.errors.map((error) => {
-            const classified = toClientError(error);
-            if (classified) return classified;
-            args.contextValue.logger.error(
-              { err: error.originalError ?? error, path: error.path },
-              "unexpected error",
-            );
-            return markLogged(error);
-          });
-          setResult({ ...result, errors });
-        },
-      };
-    },
-  };
-}
-
-const loggedErrors = new WeakSet<object>();
-
-function markLogged(error: GraphQLError): GraphQLError {
-  loggedErrors.add(error);
-  return error;
-}
-
-/** Yoga's masking, after classification: also the backstop for errors outside execution. */
-function maskError(error: unknown, message: string): Error {
-  if (error instanceof GraphQLError) {
-    const classified = loggedErrors.has(error) ? null : toClientError(error);
-    if (classified) return classified;
-    return new GraphQLError(message, {
-      nodes: error.nodes,
-      source: error.source,
-      positions: error.positions,
-      path: error.path,
-      extensions: {
-        code: "INTERNAL_SERVER_ERROR",
-        ...(error.extensions?.["http"] ? { http: error.extensions["http"] } : {}),
-      },
-    });
-  }
-  return new GraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR" } });
-}
-
-function isPlainResult(result: unknown): result is ExecutionResult {
-  return typeof result === "object" && result !== null && !(Symbol.asyncIterator in result);
-}
-
-/** Yoga's own log lines, through pino. */
-function yogaLogger(logger: Logger) {
-  const yogaLog = logger.child({ component: "yoga" });
-  return {
-    debug: (...args: unknown[]) => yogaLog.debug(args.length === 1 ? args[0] : args),
-    info: (...args: unknown[]) => yogaLog.info(args.length === 1 ? args[0] : args),
-    warn: (...args: unknown[]) => yogaLog.warn(args.length === 1 ? args[0] : args),
-    error: (...args: unknown[]) => {
-      const [first] = args;
-      // Already logged with its request id by useErrorClassification.
-      if (typeof first === "object" && first !== null && loggedErrors.has(first)) return;
-      if (first instanceof Error) yogaLog.error({ err: first }, first.message);
-      else yogaLog.error(args.length === 1 ? first : args);
     },
   };
 }

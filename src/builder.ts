@@ -13,13 +13,13 @@ import {
   UUIDResolver,
 } from "graphql-scalars";
 import type { Context } from "./context";
-import { badUserInput } from "./db/errors";
+import { badUserInput } from "./graphql/errors";
 import type { Prisma } from "./generated/prisma/client";
 import type PrismaTypes from "./generated/pothos-types";
 import { getDatamodel } from "./generated/pothos-types";
 import { type AuthScopes, authScopesFor, mayResolveNode, unauthorizedError } from "./graphql/auth-scopes";
 import { DecimalScalar } from "./graphql/decimal-scalar";
-import { readClient } from "./schema/prisma-client";
+
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./graphql/connection-args";
 import { assertNodeType } from "./graphql/node-id";
 
@@ -71,11 +71,10 @@ export const builder = new SchemaBuilder<{
     },
   },
   prisma: {
-    // The operation's transaction, with the caller's identity already set
-    // (src/db/request-transaction.ts). Pothos only uses the model delegates,
-    // which the transaction client has. Reads default to the "query"
-    // relation strategy: see schema/prisma-client.ts.
-    client: (context) => readClient(context) as unknown as PothosPrismaClient,
+    // The operation's transaction, identity set and "query" relation
+    // strategy by default (src/db/request-transaction.ts). Pothos only uses
+    // the model delegates, which the transaction client has.
+    client: (context) => context.db.tx as unknown as PothosPrismaClient,
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,

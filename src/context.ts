@@ -1,5 +1,7 @@
 import type DataLoader from "dataloader";
-import { type RequestTransactionClient, type Viewer, requestClient } from "./db/request-transaction";
+import type { RequestAuth } from "./auth/request-auth";
+import type { Viewer } from "./auth/viewer";
+import { RequestDb } from "./db/request-transaction";
 import type { Logger } from "./logger";
 import type { FieldCipher } from "./services/field-encryption";
 
@@ -7,35 +9,31 @@ export type { Viewer };
 
 /**
  * What every resolver receives. A fresh object per request: per-request
- * caches (Pothos' and the loaders below) are keyed by it. The Prisma client
- * is deliberately not here: see db().
+ * caches (Pothos' and the loaders below) are keyed by it. Yoga merges it
+ * into its own context object with Object.assign, so it holds plain
+ * properties only (no getters, no class instance of its own).
  */
 export interface Context {
   readonly requestId: string;
   readonly viewer: Viewer;
   /** Child logger: every line carries the request id. */
   readonly logger: Logger;
+  /**
+   * The operation's database transaction, as `db.tx`: identity already set,
+   * reads on the "query" relation strategy (src/db/request-transaction.ts).
+   * The only way resolvers reach the database; the Pothos Prisma plugin uses it too.
+   */
+  readonly db: RequestDb;
   /** Decrypts the fields encrypted at rest (one per application, from its configuration). */
   readonly fieldCipher: FieldCipher;
+  /** What the session mutations need: token service, refresh lifetime, the client's address. */
+  readonly auth: RequestAuth;
   /** DataLoaders for data Prisma does not load itself, created on first use. */
   readonly loaders: LoaderRegistry;
 }
 
-export function createContext(init: {
-  requestId: string;
-  viewer: Viewer;
-  logger: Logger;
-  fieldCipher: FieldCipher;
-}): Context {
-  return { ...init, loaders: new LoaderRegistry() };
-}
-
-/**
- * The operation's database transaction (identity already set). Also what the
- * Pothos Prisma plugin uses, through its `client: (ctx) => ...` option.
- */
-export function db(context: Context): RequestTransactionClient {
-  return requestClient(context);
+export function createContext(init: Omit<Context, "db" | "loaders">): Context {
+  return { ...init, db: new RequestDb(), loaders: new LoaderRegistry() };
 }
 
 /** Request-scoped DataLoaders, one per key, so batching and caching never cross requests. */

@@ -1,12 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import pg from "pg";
 import { createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
-import { migrate } from "./db/migrator";
-import { createPrismaClient } from "./db/prisma";
-import { createReadinessCheck } from "./db/readiness";
-import { resolveDatabase } from "./db/resolve";
+import { prepareDatabase } from "./db/bootstrap";
 import { type Logger, createLogger } from "./logger";
 
 /** In-flight requests get this long to finish after a shutdown signal; then sockets are cut. */
@@ -16,7 +12,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
 
-  const database = await resolveDatabase(config, logger);
+  const database = await prepareDatabase(config, logger);
   const cleanups: (() => Promise<unknown>)[] = [() => database.stop()];
   const cleanUp = async () => {
     for (const step of cleanups.reverse())
@@ -24,37 +20,8 @@ async function main(): Promise<void> {
   };
 
   try {
-    if (database.embedded || config.MIGRATE_ON_START) {
-      await migrate(database.adminUrl, { logger, apiPassword: database.apiPassword });
-    }
-    if ((config.SEED_ON_START ?? database.embedded) && (await hasNoUsers(database.adminUrl))) {
-      logger.info("empty database: seeding demo data");
-      // Loaded only here: the seed's faker is a development dependency.
-      const { seed } = await import("./cli/seed");
-      const summary = await seed({ adminUrl: database.adminUrl, scale: "small", logger });
-      logger.info({ counts: summary.counts, elapsedMs: Math.round(summary.elapsedMs) }, "demo data seeded");
-      for (const account of summary.demoAccounts) {
-        logger.info(`demo account ${account.email} (${account.role}), password ${account.password}`);
-      }
-    }
-
-    const prisma = createPrismaClient({
-      url: database.apiUrl,
-      poolMax: config.DATABASE_POOL_MAX,
-      acquireTimeoutMs: config.DATABASE_POOL_ACQUIRE_TIMEOUT_MS,
-      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
-      onPoolError: (error) => logger.warn({ err: error }, "idle database connection failed"),
-      ...(logger.isLevelEnabled("trace")
-        ? { onQuery: (event) => logger.trace({ sql: event.query, durationMs: event.durationMs }, "sql") }
-        : {}),
-    });
-    cleanups.push(() => prisma.$disconnect());
-    const readiness = createReadinessCheck({ url: database.apiUrl, logger });
-    cleanups.push(() => readiness.close());
-
-    const app = createApp({ config, logger, apiPrisma: prisma, readiness });
-    // Runs before the Prisma client disconnects (cleanups run in reverse):
-    // flushes buffered API-key usage.
+    const app = createApp({ config, logger, apiUrl: database.apiUrl });
+    // Runs before the database stops (cleanups run in reverse).
     cleanups.push(() => app.close());
     const server = http.createServer(app.handler);
     // Slow clients may not hold a socket forever while sending a request.
@@ -119,20 +86,6 @@ function onShutdownSignal(logger: Logger, shutdown: () => Promise<void>): void {
   };
   process.on("SIGINT", handle);
   process.on("SIGTERM", handle);
-}
-
-/** First start: no user at all (the seed creates users first). Read as the migrator, past RLS. */
-async function hasNoUsers(adminUrl: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: adminUrl, application_name: "loomline-seed-check" });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ empty: boolean }>(
-      "select not exists (select 1 from users) as empty",
-    );
-    return rows[0]?.empty ?? false;
-  } finally {
-    await client.end();
-  }
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,8 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
 import type { PrismaClient } from "../db/prisma";
 import type { AppRole } from "../generated/prisma/client";
-import { ANONYMOUS_VIEWER, type TransactionTimings, withRequestTransaction } from "../db/request-transaction";
+import { type TransactionTimings, withRequestTransaction } from "../db/request-transaction";
+import { ANONYMOUS_VIEWER } from "./viewer";
 import { sha256Hex } from "./tokens";
 import { isAppRole } from "./roles";
 

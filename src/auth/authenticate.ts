@@ -12,17 +12,13 @@ import {
 import type { Logger } from "pino";
 import type { Config } from "../config";
 import type { PrismaClient } from "../db/prisma";
-import {
-  ANONYMOUS_VIEWER,
-  type TransactionTimings,
-  type Viewer,
-  withRequestTransaction,
-} from "../db/request-transaction";
+import { type TransactionTimings, withRequestTransaction } from "../db/request-transaction";
 import type { AppRole } from "../generated/prisma/client";
 import { type ApiKeyStore, createApiKeyStore } from "./api-keys";
 import { externalProfile, externalUserId, isUsableSubject, mappedRoles } from "./external-identity";
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_ROLE, ACCESS_TOKEN_TYPE, type TokenService } from "./tokens";
 import { isAppRole } from "./roles";
+import { ANONYMOUS_VIEWER, type Viewer } from "./viewer";
 
 /**
  * Turns a request into a Viewer, before any GraphQL execution.

@@ -1,8 +1,6 @@
-import { PothosError, PothosValidationError } from "@pothos/core";
-import { GraphQLError } from "graphql";
-
 /**
- * The one place where database failures become client-facing errors.
+ * The one place where database failures are classified (src/graphql/errors.ts
+ * turns a classification into what the client sees).
  *
  * Postgres reports a SQLSTATE; through Prisma 7 and `@prisma/adapter-pg` it
  * arrives as `meta.driverAdapterError.cause.originalCode` on a
@@ -25,19 +23,6 @@ export interface ClassifiedError {
   /** A finer, stable reason clients may branch on (e.g. STALE_VERSION). */
   reason: string;
   message: string;
-}
-
-/** A GraphQL error that is part of the contract: passes masking, carries its code. */
-export function clientError(
-  code: ClientErrorCode,
-  message: string,
-  extensions: Record<string, unknown> = {},
-): GraphQLError {
-  return new GraphQLError(message, { extensions: { ...extensions, code } });
-}
-
-export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  return clientError("BAD_USER_INPUT", message, extensions);
 }
 
 interface SqlStateRule {
@@ -88,6 +73,17 @@ const SQLSTATE_RULES: Record<string, SqlStateRule> = {
   "22007": { code: "BAD_USER_INPUT", reason: "INVALID_DATE", message: "A date or time is not valid." },
   "22008": { code: "BAD_USER_INPUT", reason: "INVALID_DATE", message: "A date or time is out of range." },
   "22P02": { code: "BAD_USER_INPUT", reason: "INVALID_VALUE", message: "A value has the wrong format." },
+  // A NUL byte or invalid UTF-8 (src/graphql/input-guard.ts refuses them first).
+  "22021": {
+    code: "BAD_USER_INPUT",
+    reason: "INVALID_CHARACTER",
+    message: "A text value contains a character that is not allowed.",
+  },
+  "22P05": {
+    code: "BAD_USER_INPUT",
+    reason: "INVALID_CHARACTER",
+    message: "A text value contains a character that is not allowed.",
+  },
 
   // Concurrency: the client may simply retry.
   "40001": {
@@ -129,35 +125,6 @@ export function classifyDatabaseError(error: unknown): ClassifiedError | null {
   return rule
     ? { code: rule.code, reason: rule.reason, message: rule.message ?? "The operation was refused." }
     : null;
-}
-
-/**
- * What the client may see of an error raised while executing an operation:
- * the error itself when it is already part of the contract, a classified
- * replacement for known database and input failures, or null (unexpected:
- * the caller logs it and the server masks it).
- */
-export function toClientError(error: GraphQLError): GraphQLError | null {
-  const source = error.originalError ?? error;
-  if (source instanceof PothosValidationError) {
-    // Pothos' argument checks: malformed global ids or cursors, ids of the wrong type.
-    return new GraphQLError(source.message, { ...locationOf(error), extensions: { code: "BAD_USER_INPUT" } });
-  }
-  // Other Pothos errors (PothosSchemaError) are bugs of ours.
-  if (source instanceof PothosError) return null;
-  // Raised as a GraphQLError on purpose (validation, clientError()); graphql-js
-  // copies the thrown error's extensions onto the located one.
-  if (source instanceof GraphQLError) return error;
-  const classified = classifyDatabaseError(source);
-  if (!classified) return null;
-  return new GraphQLError(classified.message, {
-    ...locationOf(error),
-    extensions: { code: classified.code, reason: classified.reason },
-  });
-}
-
-function locationOf(error: GraphQLError) {
-  return { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path };
 }
 
 // ---------------------------------------------------------------- internals

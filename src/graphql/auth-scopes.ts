@@ -2,8 +2,8 @@ import { decodeGlobalID } from "@pothos/plugin-relay";
 import { type AuthFailure, AuthScopeFailureType, type ForbiddenResult } from "@pothos/plugin-scope-auth";
 import DataLoader from "dataloader";
 import type { GraphQLError, GraphQLSchema } from "graphql";
-import { type Context, type Viewer, db } from "../context";
-import { clientError } from "../db/errors";
+import type { Context, Viewer } from "../context";
+import { clientError } from "./errors";
 import { parseUuid } from "./node-id";
 
 /**
@@ -118,7 +118,7 @@ function orderPartyLoader(context: Context): DataLoader<string, boolean> {
   return context.loaders.get("auth:orderParty", () => {
     return new DataLoader<string, boolean>(async (ids) => {
       // The database's own answers (migration 008), from the same claims RLS reads.
-      const rows = await db(context).$queryRaw<{ id: string; party: boolean }[]>`
+      const rows = await context.db.tx.$queryRaw<{ id: string; party: boolean }[]>`
         select t.id::text as id, (app.is_admin() or app.is_buyer_of(t.id) or app.is_supplier_of(t.id)) as party
           from unnest(${[...ids]}::uuid[]) as t(id)`;
       const parties = new Map(rows.map((row) => [row.id, row.party]));

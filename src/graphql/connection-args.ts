@@ -1,4 +1,4 @@
-import { badUserInput } from "../db/errors";
+import { badUserInput } from "./errors";
 
 /** The most nodes one connection page (or `nodes(ids:)`) returns: API.md's cap. */
 export const MAX_PAGE_SIZE = 100;

@@ -1,5 +1,5 @@
 import { type GraphQLResolveInfo, isObjectType } from "graphql";
-import { badUserInput } from "../db/errors";
+import { badUserInput } from "./errors";
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,12 +1,8 @@
 import { classifyDatabaseError } from "../../src/db/errors";
 import { type PrismaClient, createPrismaClient } from "../../src/db/prisma";
-import {
-  ANONYMOUS_VIEWER,
-  type RequestIdentity,
-  type Viewer,
-  claimsFor,
-  withRequestTransaction,
-} from "../../src/db/request-transaction";
+import { ANONYMOUS_VIEWER, type Viewer } from "../../src/auth/viewer";
+import { type RequestIdentity, claimsFor } from "../../src/db/identity";
+import { withRequestTransaction } from "../../src/db/request-transaction";
 import { createTestDatabase, type TestDatabase, withAdminClient } from "../helpers/database";
 
 /**

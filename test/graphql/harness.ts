@@ -5,8 +5,7 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse, print } from "graphql";
 import { type App, createApp } from "../../src/app";
 import { type Config, loadConfig } from "../../src/config";
-import { type PrismaClient, type QueryEvent, createPrismaClient } from "../../src/db/prisma";
-import { type ReadinessCheck, createReadinessCheck } from "../../src/db/readiness";
+import type { PrismaClient, QueryEvent } from "../../src/db/prisma";
 import { createLogger } from "../../src/logger";
 import type { TestDatabase } from "../helpers/database";
 
@@ -52,12 +51,19 @@ export interface ApiServerOptions {
   poolMax?: number;
   acquireTimeoutMs?: number;
   statementTimeoutMs?: number;
-  /** Where /readyz looks; defaults to the test database as the API role. */
-  readinessUrl?: string;
+  /** The API role's connection; defaults to the test database's. */
+  apiUrl?: string;
 }
 
 export async function startApiServer(db: TestDatabase, options: ApiServerOptions = {}): Promise<ApiServer> {
-  const config: Config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "info", ...options.env });
+  const config: Config = loadConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: "info",
+    DATABASE_POOL_MAX: String(options.poolMax ?? 4),
+    DATABASE_POOL_ACQUIRE_TIMEOUT_MS: String(options.acquireTimeoutMs ?? 2_000),
+    DATABASE_STATEMENT_TIMEOUT_MS: String(options.statementTimeoutMs ?? 10_000),
+    ...options.env,
+  });
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger(
     config,
@@ -69,18 +75,12 @@ export async function startApiServer(db: TestDatabase, options: ApiServerOptions
     }),
   );
   const statements: QueryEvent[] = [];
-  const prisma = createPrismaClient({
-    url: db.apiUrl,
-    poolMax: options.poolMax ?? 4,
-    acquireTimeoutMs: options.acquireTimeoutMs ?? 2_000,
-    statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
+  const app = createApp({
+    config,
+    logger,
+    apiUrl: options.apiUrl ?? db.apiUrl,
     onQuery: (event) => statements.push(event),
   });
-  const readiness: ReadinessCheck = createReadinessCheck({
-    url: options.readinessUrl ?? db.apiUrl,
-    timeoutMs: 2_000,
-  });
-  const app = createApp({ config, logger, apiPrisma: prisma, readiness });
   const server = http.createServer(app.handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -89,7 +89,7 @@ export async function startApiServer(db: TestDatabase, options: ApiServerOptions
     url,
     config,
     app,
-    prisma,
+    prisma: app.prisma,
     statements,
     logs,
     async graphql(document, variables, headers = {}) {
@@ -114,8 +114,6 @@ export async function startApiServer(db: TestDatabase, options: ApiServerOptions
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.close();
-      await prisma.$disconnect();
-      await readiness.close();
     },
   };
 }

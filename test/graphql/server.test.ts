@@ -78,7 +78,7 @@ describe("operational endpoints", () => {
   test("GET /readyz answers 503 when the database is unreachable", async () => {
     const port = await closedPort();
     const unreachable = await serve(db, {
-      readinessUrl: `postgres://loomline_api:x@127.0.0.1:${port}/nowhere`,
+      apiUrl: `postgres://loomline_api:x@127.0.0.1:${port}/nowhere`,
     });
     const started = Date.now();
     const response = await fetch(`${unreachable.url}/readyz`);

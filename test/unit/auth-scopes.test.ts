@@ -1,6 +1,7 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { AuthScopeFailureType } from "@pothos/plugin-scope-auth";
 import pino from "pino";
+import { createTokenService } from "../../src/auth/tokens";
 import { loadConfig } from "../../src/config";
 import { type Viewer, createContext } from "../../src/context";
 import {
@@ -20,8 +21,15 @@ import { createFieldCipher } from "../../src/services/field-encryption";
  */
 
 const logger = pino({ enabled: false });
-const fieldCipher = createFieldCipher(loadConfig({ NODE_ENV: "test" }));
-const contextOf = (viewer: Viewer) => createContext({ requestId: "unit", viewer, logger, fieldCipher });
+const config = loadConfig({ NODE_ENV: "test" });
+const fieldCipher = createFieldCipher(config);
+const auth = {
+  tokens: createTokenService(config),
+  refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+  apiKeys: { forget: () => undefined },
+  client: { userAgent: null, ip: null },
+};
+const contextOf = (viewer: Viewer) => createContext({ requestId: "unit", viewer, logger, fieldCipher, auth });
 
 const ANONYMOUS: Viewer = { kind: "anonymous" };
 const ADMIN: Viewer = { kind: "user", id: "6f1c7c1e-0d5a-4a38-9a2b-4f6a2f0f9b11", roles: ["admin"] };

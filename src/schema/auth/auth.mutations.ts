@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { builder } from "../../builder";
-import { type Context, db } from "../../context";
-import { clientError } from "../../db/errors";
-import { assumeIdentity } from "../../db/request-transaction";
+import type { Context } from "../../context";
+import { clientError } from "../../graphql/errors";
+import { assumeIdentity } from "../../db/identity";
 import { generateApiKey } from "../../auth/api-keys";
 import { MIN_PASSWORD_LENGTH, passwordProblem } from "../../auth/password-policy";
 import { hashPassword, needsRehash, verifyPassword } from "../../auth/passwords";
-import { requestAuth } from "../../auth/request-auth";
 import { isAppRole } from "../../auth/roles";
 import { REFRESH_TOKEN_PATTERN, newRefreshToken, sha256Hex } from "../../auth/tokens";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
@@ -97,11 +96,11 @@ builder.mutationFields((t) => ({
       const companyName = requiredText(input.companyName, "input.companyName", MAX_NAME_LENGTH);
       const problem = passwordProblem(input.password);
       if (problem) throw new InvalidInputError(problem, { field: "input.password" });
-      const { client, refreshTokenTtlSeconds } = requestAuth(context);
+      const { client, refreshTokenTtlSeconds } = context.auth;
       const passwordHash = await hashPassword(input.password);
       const refresh = newRefreshToken();
       const refreshExpiresAt = expiresIn(refreshTokenTtlSeconds);
-      const [row] = await db(context).$queryRaw<{ summary: SessionUser | null }[]>`
+      const [row] = await context.db.tx.$queryRaw<{ summary: SessionUser | null }[]>`
         select app.auth_sign_up(
           ${email}, ${passwordHash}, ${fullName}, ${companyName}, ${input.role}::app_role,
           ${refresh.hash}, ${refreshExpiresAt}, ${client.userAgent}, ${client.ip}::inet) as summary`;
@@ -123,7 +122,7 @@ builder.mutationFields((t) => ({
     errors: { types: [AuthError], directResult: true, union: { name: "SignInResult" } },
     resolve: async (_root, { input }, context) => {
       refuseApiKeys(context);
-      const tx = db(context);
+      const tx = context.db.tx;
       const email = input.email.trim().toLowerCase();
       // No address is longer (and a longer one is no reason for a query).
       const found =
@@ -145,7 +144,7 @@ builder.mutationFields((t) => ({
           : new AuthError(reason, SAME_ERROR);
       }
 
-      const { client, refreshTokenTtlSeconds } = requestAuth(context);
+      const { client, refreshTokenTtlSeconds } = context.auth;
       const rehash = needsRehash(account.password_hash) ? await hashPassword(input.password) : null;
       const refresh = newRefreshToken();
       const refreshExpiresAt = expiresIn(refreshTokenTtlSeconds);
@@ -171,10 +170,10 @@ builder.mutationFields((t) => ({
       refuseApiKeys(context);
       const invalid = () => new AuthError("INVALID_REFRESH_TOKEN", "The session has ended: sign in again.");
       if (!REFRESH_TOKEN_PATTERN.test(input.refreshToken)) throw invalid();
-      const { client, refreshTokenTtlSeconds } = requestAuth(context);
+      const { client, refreshTokenTtlSeconds } = context.auth;
       const next = newRefreshToken();
       const nextExpiresAt = expiresIn(refreshTokenTtlSeconds);
-      const [row] = await db(context).$queryRaw<{ result: RotationResult }[]>`
+      const [row] = await context.db.tx.$queryRaw<{ result: RotationResult }[]>`
         select app.auth_rotate_refresh_token(
           ${sha256Hex(input.refreshToken)}, ${next.hash}, ${nextExpiresAt},
           ${client.userAgent}, ${client.ip}::inet) as result`;
@@ -205,7 +204,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       refuseApiKeys(context);
       if (!REFRESH_TOKEN_PATTERN.test(input.refreshToken)) return { success: false };
-      const [row] = await db(context).$queryRaw<{ revoked: boolean }[]>`
+      const [row] = await context.db.tx.$queryRaw<{ revoked: boolean }[]>`
         select app.auth_revoke_refresh_token(${sha256Hex(input.refreshToken)}) as revoked`;
       return { success: row?.revoked === true };
     },
@@ -227,7 +226,7 @@ builder.mutationFields((t) => ({
         throw new InvalidInputError("expiresAt must be in the future.", { field: "input.expiresAt" });
       }
       const created = generateApiKey();
-      const [row] = await db(context).$queryRaw<{ id: string }[]>`
+      const [row] = await context.db.tx.$queryRaw<{ id: string }[]>`
         select app.auth_create_api_key(
           ${name}, ${created.prefix}, ${created.hash}, ${scopes}::text[], ${input.expiresAt ?? null}::timestamptz
         )::text as id`;
@@ -245,10 +244,10 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       refuseApiKeys(context);
       const id = parseUuid(input.id.id, "input.id");
-      const [row] = await db(context).$queryRaw<{ prefix: string | null }[]>`
+      const [row] = await context.db.tx.$queryRaw<{ prefix: string | null }[]>`
         select app.auth_revoke_api_key(${id}::uuid) as prefix`;
       if (!row?.prefix) throw new NotFoundError("No such API key.", { field: "input.id" });
-      requestAuth(context).apiKeys.forget(row.prefix);
+      context.auth.apiKeys.forget(row.prefix);
       return { apiKeyId: id };
     },
   }),
@@ -287,13 +286,13 @@ async function startSession(
   refreshTokenExpiresAt: Date,
 ): Promise<AuthPayloadShape> {
   const roles = user.roles.filter(isAppRole);
-  await assumeIdentity(db(context), {
+  await assumeIdentity(context.db.tx, {
     kind: "user",
     id: user.id,
     roles,
     authMethod: "access_token",
   });
-  const access = await requestAuth(context).tokens.issueAccessToken({ userId: user.id, roles });
+  const access = await context.auth.tokens.issueAccessToken({ userId: user.id, roles });
   return {
     accessToken: access.token,
     expiresAt: access.expiresAt,

@@ -1,5 +1,4 @@
 import { builder } from "../../builder";
-import { readClient } from "../prisma-client";
 
 builder.queryFields((t) => ({
   me: t.prismaField({
@@ -9,7 +8,7 @@ builder.queryFields((t) => ({
     authScopes: { public: true },
     resolve: (query, _root, _args, context) =>
       context.viewer.kind === "user"
-        ? readClient(context).user.findUnique({ ...query, where: { id: context.viewer.id } })
+        ? context.db.tx.user.findUnique({ ...query, where: { id: context.viewer.id } })
         : null,
   }),
 }));

@@ -1,5 +1,4 @@
 import { builder } from "../../builder";
-import { readClient } from "../prisma-client";
 import { API_SCOPES, type ApiScope } from "../../graphql/auth-scopes";
 import { UserError, UserErrorInterface } from "../errors";
 import { findByUuid } from "../../graphql/node-id";
@@ -65,7 +64,7 @@ export const AuthPayload = builder.objectRef<AuthPayloadShape>("AuthPayload").im
       type: "User",
       // The transaction already acts as this user (assumeIdentity): read under their own policies.
       resolve: (query, payload, _args, context) =>
-        readClient(context).user.findUniqueOrThrow({ ...query, where: { id: payload.userId } }),
+        context.db.tx.user.findUniqueOrThrow({ ...query, where: { id: payload.userId } }),
     }),
   }),
 });
@@ -124,7 +123,7 @@ export const CreateApiKeyPayload = builder
       apiKey: t.prismaField({
         type: "ApiKey",
         resolve: (query, payload, _args, context) =>
-          readClient(context).apiKey.findUniqueOrThrow({ ...query, where: { id: payload.apiKeyId } }),
+          context.db.tx.apiKey.findUniqueOrThrow({ ...query, where: { id: payload.apiKeyId } }),
       }),
     }),
   });
@@ -134,7 +133,7 @@ export const RevokeApiKeyPayload = builder.objectRef<{ apiKeyId: string }>("Revo
     apiKey: t.prismaField({
       type: "ApiKey",
       resolve: (query, payload, _args, context) =>
-        readClient(context).apiKey.findUniqueOrThrow({ ...query, where: { id: payload.apiKeyId } }),
+        context.db.tx.apiKey.findUniqueOrThrow({ ...query, where: { id: payload.apiKeyId } }),
     }),
   }),
 });

@@ -1,7 +1,6 @@
 import { queryFromInfo } from "@pothos/plugin-prisma";
 import { builder } from "../../builder";
-import { db } from "../../context";
-import { badUserInput } from "../../db/errors";
+import { badUserInput } from "../../graphql/errors";
 import { pageRequest } from "../../graphql/connection-args";
 import { parseUuid } from "../../graphql/node-id";
 import { Supplier } from "../supplier/supplier.type";
@@ -58,7 +57,7 @@ builder.queryFields((t) => ({
         const page = pageRequest(args);
         const filter = parseFilter(args.filter);
         const order = effectiveOrder(args.orderBy, filter);
-        const tx = db(context);
+        const tx = context.db.tx;
 
         const result = await loadMarketplacePage(tx, filter, order, page);
         const ids = result.rows.map((row) => row.id);
@@ -104,7 +103,7 @@ builder.queryFields((t) => ({
     description: "A listing by its slug; null when it does not exist or the caller may not see it.",
     args: { slug: t.arg.string({ required: true }) },
     resolve: (query, _root, { slug }, context) =>
-      db(context).marketplaceProduct.findUnique({ ...query, where: { slug } }),
+      context.db.tx.marketplaceProduct.findUnique({ ...query, where: { slug } }),
   }),
 }));
 

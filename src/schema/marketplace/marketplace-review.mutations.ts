@@ -1,9 +1,7 @@
 import { builder } from "../../builder";
-import { db } from "../../context";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { parseUuid } from "../../graphql/node-id";
 import { MarketplaceProduct } from "./marketplace-product.type";
-import { readClient } from "../prisma-client";
 
 /**
  * An admin's review of a listing a supplier submitted: APPROVE puts it on
@@ -41,7 +39,7 @@ const ReviewMarketplaceProductPayload = builder
         type: "MarketplaceProduct",
         description: "The listing after the review.",
         resolve: (query, payload, _args, context) =>
-          readClient(context).marketplaceProduct.findUniqueOrThrow({
+          context.db.tx.marketplaceProduct.findUniqueOrThrow({
             ...query,
             where: { id: payload.listingId },
           }),
@@ -70,7 +68,7 @@ builder.mutationField("reviewMarketplaceProduct", (t) =>
         });
       }
 
-      const tx = db(context);
+      const tx = context.db.tx;
       const listing = await tx.marketplaceProduct.findUnique({ where: { id }, select: { status: true } });
       if (!listing) throw new NotFoundError("No such listing.", { field: "input.id" });
       if (listing.status !== "pending_approval") {

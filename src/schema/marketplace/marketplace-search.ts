@@ -1,4 +1,4 @@
-import { badUserInput } from "../../db/errors";
+import { badUserInput } from "../../graphql/errors";
 import type { RequestTransactionClient } from "../../db/request-transaction";
 import { type ListingStatus, Prisma } from "../../generated/prisma/client";
 import type { PageRequest } from "../../graphql/connection-args";

@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import { type Context, db } from "../../context";
+import type { Context } from "../../context";
 import { isSignedIn } from "../../graphql/auth-scopes";
 import type { Prisma } from "../../generated/prisma/client";
 
@@ -14,7 +14,7 @@ export function orderAmountLoader(context: Context): DataLoader<string, string |
   return context.loaders.get("order:totalAmount", () => {
     return new DataLoader<string, string | null>(async (ids) => {
       if (!isSignedIn(context.viewer)) return ids.map(() => null);
-      const rows = await db(context).$queryRaw<{ id: string; total_amount: Prisma.Decimal }[]>`
+      const rows = await context.db.tx.$queryRaw<{ id: string; total_amount: Prisma.Decimal }[]>`
         select a.order_id::text as id, a.total_amount from app.order_amounts(${[...ids]}::uuid[]) as a`;
       const byId = new Map(rows.map((row) => [row.id, row.total_amount.toFixed(2)]));
       return ids.map((id) => byId.get(id) ?? null);

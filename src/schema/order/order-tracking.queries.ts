@@ -1,5 +1,4 @@
 import { builder } from "../../builder";
-import { db } from "../../context";
 import {
   type OrderStatus as OrderStatusValue,
   Prisma,
@@ -86,7 +85,7 @@ builder.queryField("orderByTrackingToken", (t) =>
     args: { token: t.arg.string({ required: true }) },
     resolve: async (_root, { token }, context) => {
       if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
-      const [row] = await db(context).$queryRaw<TrackingRow[]>`
+      const [row] = await context.db.tx.$queryRaw<TrackingRow[]>`
         select t.order_number, t.status::text as status, t.current_stage, t.stages, t.target_date,
                t.expected_delivery_date, t.actual_delivery_date, t.updated_at
           from app.order_by_tracking_token(${token}) as t`;

@@ -1,6 +1,5 @@
 import { builder } from "../../builder";
-import { db } from "../../context";
-import { badUserInput } from "../../db/errors";
+import { badUserInput } from "../../graphql/errors";
 import type { Prisma } from "../../generated/prisma/client";
 import { orderUuid } from "../../graphql/auth-scopes";
 import { assertPageArgs } from "../../graphql/connection-args";
@@ -8,7 +7,6 @@ import { parseUuid } from "../../graphql/node-id";
 import { Supplier } from "../supplier/supplier.type";
 import { OrderStatus } from "./order-enums";
 import { Order, OrderConnection } from "./order.type";
-import { readClient } from "../prisma-client";
 
 const MAX_SEARCH_LENGTH = 100;
 
@@ -75,11 +73,11 @@ builder.queryFields((t) => ({
         "Orders the caller may see, newest first: a buyer's own, a supplier's assigned ones, every order for admins.",
       args: { filter: t.arg({ type: OrderFilter }) },
       authScopes: { $all: { authenticated: true, apiScope: "orders:read" } },
-      totalCount: (_parent, args, context) => db(context).order.count({ where: orderWhere(args.filter) }),
+      totalCount: (_parent, args, context) => context.db.tx.order.count({ where: orderWhere(args.filter) }),
       resolve: (query, _parent, args, context) => {
         // Above the cap is an error, not Pothos' silent clamp.
         assertPageArgs(args);
-        return db(context).order.findMany({
+        return context.db.tx.order.findMany({
           ...query,
           where: orderWhere(args.filter),
           orderBy: ORDERS_ORDER,
@@ -104,6 +102,6 @@ builder.queryFields((t) => ({
       $all: { apiScope: "orders:read", orderParty: args.id },
     }),
     resolve: (query, _root, args, context) =>
-      readClient(context).order.findUnique({ ...query, where: { id: orderUuid(args.id) } }),
+      context.db.tx.order.findUnique({ ...query, where: { id: orderUuid(args.id) } }),
   }),
 }));

@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import { type Context, db } from "../../context";
+import type { Context } from "../../context";
 import { isSignedIn } from "../../graphql/auth-scopes";
 import type { Prisma } from "../../generated/prisma/client";
 
@@ -38,7 +38,7 @@ export function supplierOrderPricesLoader(context: Context): DataLoader<string, 
   return context.loaders.get("order:supplierOrderPrices", () => {
     return new DataLoader<string, SupplierOrderPrices>(async (ids) => {
       if (!isSignedIn(context.viewer)) return ids.map(() => NONE);
-      const rows = await db(context).$queryRaw<PriceRow[]>`
+      const rows = await context.db.tx.$queryRaw<PriceRow[]>`
         select p.supplier_order_id::text as id, p.buyer_price, p.supplier_price, p.margin, p.counter_offer_price
           from app.supplier_order_prices(${[...ids]}::uuid[]) as p`;
       const byId = new Map(

@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import { type Context, db } from "../../context";
+import type { Context } from "../../context";
 import { isSignedIn } from "../../graphql/auth-scopes";
 import { ENCRYPTED_COLUMNS, type EncryptedColumn, type FieldCipher } from "../../services/field-encryption";
 
@@ -33,7 +33,7 @@ export function supplierContactLoader(context: Context): DataLoader<string, Supp
     return new DataLoader<string, SupplierContact>(async (ids) => {
       // Anonymous callers may read no contact (the function is not even granted to them).
       if (!isSignedIn(context.viewer)) return ids.map(() => NONE);
-      const rows = await db(context).$queryRaw<ContactRow[]>`
+      const rows = await context.db.tx.$queryRaw<ContactRow[]>`
         select c.supplier_id::text as id, c.address, c.contact_email, c.contact_phone
           from app.supplier_contacts(${[...ids]}::uuid[]) as c`;
       const cipher = context.fieldCipher;

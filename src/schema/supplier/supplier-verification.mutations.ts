@@ -1,9 +1,7 @@
 import { builder } from "../../builder";
-import { db } from "../../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { parseUuid } from "../../graphql/node-id";
 import { Supplier } from "./supplier.type";
-import { readClient } from "../prisma-client";
 
 /**
  * An admin's verdict on a supplier: VERIFIED (public, may be assigned
@@ -33,7 +31,7 @@ const VerifySupplierPayload = builder.objectRef<{ supplierId: string }>("VerifyS
       type: "Supplier",
       description: "The supplier after the change.",
       resolve: (query, payload, _args, context) =>
-        readClient(context).supplier.findUniqueOrThrow({ ...query, where: { id: payload.supplierId } }),
+        context.db.tx.supplier.findUniqueOrThrow({ ...query, where: { id: payload.supplierId } }),
     }),
   }),
 });
@@ -47,7 +45,7 @@ builder.mutationField("verifySupplier", (t) =>
     errors: { types: [NotFoundError, ConflictError], directResult: true },
     resolve: async (_root, { input }, context) => {
       const id = parseUuid(input.id.id, "input.id");
-      const tx = db(context);
+      const tx = context.db.tx;
       const supplier = await tx.supplier.findUnique({ where: { id }, select: { verificationStatus: true } });
       if (!supplier) throw new NotFoundError("No such supplier.", { field: "input.id" });
       if (supplier.verificationStatus === input.status) {

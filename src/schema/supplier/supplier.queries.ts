@@ -1,11 +1,9 @@
 import { builder } from "../../builder";
-import { db } from "../../context";
-import { badUserInput } from "../../db/errors";
+import { badUserInput } from "../../graphql/errors";
 import type { Prisma } from "../../generated/prisma/client";
 import { assertPageArgs } from "../../graphql/connection-args";
 import { findByUuid } from "../../graphql/node-id";
 import { Supplier, SupplierConnection, VerificationStatus } from "./supplier.type";
-import { readClient } from "../prisma-client";
 
 const MAX_FILTER_LENGTH = 100;
 
@@ -65,10 +63,10 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: SupplierFilter }) },
       authScopes: { public: true },
       totalCount: (_parent, args, context) =>
-        db(context).supplier.count({ where: supplierWhere(args.filter) }),
+        context.db.tx.supplier.count({ where: supplierWhere(args.filter) }),
       resolve: (query, _parent, args, context) => {
         assertPageArgs(args);
-        return db(context).supplier.findMany({
+        return context.db.tx.supplier.findMany({
           ...query,
           where: supplierWhere(args.filter),
           orderBy: SUPPLIERS_ORDER,
@@ -87,6 +85,6 @@ builder.queryFields((t) => ({
     args: { id: t.arg.globalID({ for: Supplier, required: true }) },
     authScopes: { public: true },
     resolve: (query, _root, args, context) =>
-      readClient(context).supplier.findUnique({ ...query, where: findByUuid(args.id.id) }),
+      context.db.tx.supplier.findUnique({ ...query, where: findByUuid(args.id.id) }),
   }),
 }));

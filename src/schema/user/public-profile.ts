@@ -1,7 +1,7 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import DataLoader from "dataloader";
 import { builder } from "../../builder";
-import { type Context, db } from "../../context";
+import type { Context } from "../../context";
 
 /**
  * The public face of a person on an order (the buyer a supplier works for,
@@ -34,7 +34,7 @@ export const PublicProfile = builder.objectRef<PublicProfileShape>("PublicProfil
 export function publicProfileLoader(context: Context): DataLoader<string, PublicProfileShape | null> {
   return context.loaders.get("user:publicProfile", () => {
     return new DataLoader<string, PublicProfileShape | null>(async (ids) => {
-      const rows = await db(context).profile.findMany({
+      const rows = await context.db.tx.profile.findMany({
         where: { id: { in: [...ids] } },
         select: { id: true, fullName: true, companyName: true, avatarUrl: true },
       });

@@ -1,10 +1,8 @@
 import { builder } from "../../builder";
-import { db } from "../../context";
 import type { AppRole as AppRoleValue } from "../../generated/prisma/client";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { parseUuid } from "../../graphql/node-id";
 import { AppRole, User } from "./user.type";
-import { readClient } from "../prisma-client";
 
 /**
  * Admins grant and revoke the buyer and supplier roles. The admin role
@@ -28,7 +26,7 @@ function roleChangeTypes(verb: "Grant" | "Revoke") {
         type: "User",
         description: "The user, with their roles after the change.",
         resolve: (query, payload, _args, context) =>
-          readClient(context).user.findUniqueOrThrow({ ...query, where: { id: payload.userId } }),
+          context.db.tx.user.findUniqueOrThrow({ ...query, where: { id: payload.userId } }),
       }),
     }),
   });
@@ -64,7 +62,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, ForbiddenError, ConflictError], directResult: true },
     resolve: async (_root, { input }, context) => {
       const { userId, role } = parseRoleChange(input);
-      const tx = db(context);
+      const tx = context.db.tx;
       const user = await tx.user.findUnique({
         where: { id: userId },
         select: { roles: { where: { role }, select: { id: true } } },
@@ -89,7 +87,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, ForbiddenError, ConflictError], directResult: true },
     resolve: async (_root, { input }, context) => {
       const { userId, role } = parseRoleChange(input);
-      const tx = db(context);
+      const tx = context.db.tx;
       const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
       if (!user) throw new NotFoundError("No such user.", { field: "input.userId" });
       const { count } = await tx.userRole.deleteMany({ where: { userId, role } });

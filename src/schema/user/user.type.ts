@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { builder } from "../../builder";
-import { type Context, db } from "../../context";
+import type { Context } from "../../context";
 import { findByUuid } from "../../graphql/node-id";
 
 export const AppRole = builder.enumType("AppRole", {
@@ -34,7 +34,7 @@ export const Profile = builder.prismaObject("Profile", {
 function profilePhoneLoader(context: Context): DataLoader<string, string | null> {
   return context.loaders.get("user:profilePhone", () => {
     return new DataLoader<string, string | null>(async (ids) => {
-      const rows = await db(context).$queryRaw<{ id: string; phone: string | null }[]>`
+      const rows = await context.db.tx.$queryRaw<{ id: string; phone: string | null }[]>`
         select profile_id::text as id, phone from app.profile_phones(${[...ids]}::uuid[])`;
       const phones = new Map(rows.map((row) => [row.id, row.phone]));
       return ids.map((id) => phones.get(id) ?? null);

@@ -7,7 +7,7 @@ import {
   getOperationAST,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { badUserInput } from "../db/errors";
+import { badUserInput } from "./errors";
 
 /**
  * signUp, signIn and refreshSession switch the operation's transaction to

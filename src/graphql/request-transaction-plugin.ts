@@ -1,0 +1,77 @@
+import {
+  type ExecutionResult,
+  GraphQLError,
+  Kind,
+  type OperationDefinitionNode,
+  getOperationAST,
+} from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { Context } from "../context";
+import type { PrismaClient } from "../db/prisma";
+import { type TransactionTimings, withRequestTransaction } from "../db/request-transaction";
+
+export interface RequestTransactionPluginOptions {
+  prisma: PrismaClient;
+  timings: TransactionTimings;
+}
+
+/**
+ * Wraps `execute` so the whole operation runs inside one request transaction
+ * (src/db/request-transaction.ts), handed to resolvers as `context.db.tx`.
+ * An operation that produced errors rolls back. Operations that select only
+ * introspection fields skip the database. Subscriptions are not executed
+ * through `execute` and get no transaction here.
+ */
+export function useRequestTransaction(options: RequestTransactionPluginOptions): Plugin<Context> {
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (!operation || isIntrospectionOnly(operation)) return;
+      const readOnly = operation.operation !== "mutation";
+
+      setExecuteFn(async (executionArgs) => {
+        const context = executionArgs.contextValue as Context;
+        try {
+          return await withRequestTransaction(
+            options.prisma,
+            { viewer: context.viewer, requestId: context.requestId },
+            { readOnly, timings: options.timings, shouldCommit: (result) => !hasErrors(result) },
+            (tx) =>
+              context.db.within(tx, async () => {
+                const result = await executeFn(executionArgs);
+                if (isAsyncIterable(result)) {
+                  // @defer/@stream would outlive the transaction; they are not enabled.
+                  throw new Error("Incremental delivery is not supported inside a request transaction.");
+                }
+                return result;
+              }),
+          );
+        } catch (error) {
+          // BEGIN/COMMIT failed (pool exhausted, connection lost, timeout):
+          // reported like any execution error, so the error policy classifies it.
+          const wrapped =
+            error instanceof GraphQLError
+              ? error
+              : new GraphQLError("Unexpected error.", { originalError: error as Error });
+          return { data: null, errors: [wrapped] } satisfies ExecutionResult;
+        }
+      });
+    },
+  };
+}
+
+function hasErrors(result: unknown): boolean {
+  const { errors } = result as ExecutionResult;
+  return Array.isArray(errors) && errors.length > 0;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}
+
+/** `{ __schema { ... } }`, `{ __typename }`: GraphiQL's start-up, nothing for the database. */
+function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.every(
+    (selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith("__"),
+  );
+}
