@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener } from "node:http";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
+import { GraphQLError } from "graphql";
 import { type Plugin, type YogaServerInstance, createYoga, useReadinessCheck } from "graphql-yoga";
 import { type Authenticator, createAuthenticator } from "./auth/authenticate";
 import type { ClientInfo } from "./auth/request-auth";
@@ -26,6 +28,14 @@ export const JWKS_PATH = "/.well-known/jwks.json";
 export const REQUEST_ID_HEADER = "x-request-id";
 /** GraphQL documents are small; 1 MiB leaves room for big variables and stops abuse early. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Deepest selection accepted (fragments counted where they are spread). The
+ * deepest query of the clients today is 7 levels; cycles such as
+ * order → supplierOrders → order… would otherwise run until Prisma's own
+ * recursion limit fails them as an unexpected error.
+ */
+export const MAX_QUERY_DEPTH = 15;
 
 /** A caller's request id is kept only when it is short and plain (it reaches logs and the audit trail). */
 const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -145,6 +155,19 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
         },
       }),
       errorPolicy.plugin,
+      maxDepthPlugin({
+        n: MAX_QUERY_DEPTH,
+        flattenFragments: true,
+        propagateOnRejection: false,
+        onReject: [
+          (context, error) =>
+            context?.reportError(
+              new GraphQLError(error.message.replace(/^Syntax Error: /, ""), {
+                extensions: { code: "BAD_USER_INPUT", reason: "QUERY_TOO_DEEP" },
+              }),
+            ),
+        ],
+      }),
       useInputGuard(),
       useSessionMutationGuard(),
       useRequestTransaction({ prisma, timings }),

@@ -19,6 +19,7 @@ import type PrismaTypes from "./generated/pothos-types";
 import { getDatamodel } from "./generated/pothos-types";
 import { type AuthScopes, authScopesFor, mayResolveNode, unauthorizedError } from "./graphql/auth-scopes";
 import { DecimalScalar } from "./graphql/decimal-scalar";
+import MutationErrorsPlugin from "./graphql/mutation-errors-plugin";
 
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./graphql/connection-args";
 import { assertNodeType } from "./graphql/node-id";
@@ -48,7 +49,8 @@ export const builder = new SchemaBuilder<{
 }>({
   defaultFieldNullability: false,
   // scope-auth first, so no other plugin's wrapper runs before authorization.
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  // mutationErrors right after errors: its wrapper runs inside the errors plugin's.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, MutationErrorsPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   scopeAuth: {
     // Scopes and their loaders live in schema/auth-scopes.ts (one place to review).
     authScopes: authScopesFor,

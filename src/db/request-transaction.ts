@@ -111,6 +111,7 @@ export async function withRequestTransaction<T>(
  */
 export class RequestDb {
   #tx: RequestTransactionClient | null = null;
+  #rollbackOnly = false;
 
   get tx(): RequestTransactionClient {
     if (!this.#tx) {
@@ -121,9 +122,19 @@ export class RequestDb {
     return this.#tx;
   }
 
+  /** The operation's transaction will roll back whatever the result (a mutation ended in a typed error). */
+  rollbackOnly(): void {
+    this.#rollbackOnly = true;
+  }
+
+  get isRollbackOnly(): boolean {
+    return this.#rollbackOnly;
+  }
+
   /** Runs `fn` with `tx` as this request's transaction. */
   async within<T>(tx: RequestTransactionClient, fn: () => Promise<T>): Promise<T> {
     this.#tx = tx;
+    this.#rollbackOnly = false;
     try {
       return await fn();
     } finally {

@@ -1,6 +1,7 @@
 import { PothosError, PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { type ClientErrorCode, classifyDatabaseError } from "../db/errors";
+import { ConflictError, UserError } from "./user-errors";
 
 /**
  * GraphQL errors that are part of the contract (API.md: `extensions.code`).
@@ -31,6 +32,16 @@ export function toClientError(error: GraphQLError): GraphQLError | null {
   if (source instanceof PothosValidationError) {
     // Pothos' argument checks: malformed global ids or cursors, ids of the wrong type.
     return new GraphQLError(source.message, { ...locationOf(error), extensions: { code: "BAD_USER_INPUT" } });
+  }
+  // A typed mutation error on a field that does not list its type.
+  if (source instanceof UserError) {
+    return new GraphQLError(source.message, {
+      ...locationOf(error),
+      extensions: {
+        code: source.code,
+        ...(source instanceof ConflictError ? { reason: source.reason } : {}),
+      },
+    });
   }
   // Other Pothos errors (PothosSchemaError) are bugs of ours.
   if (source instanceof PothosError) return null;

@@ -18,7 +18,8 @@ export interface RequestTransactionPluginOptions {
 /**
  * Wraps `execute` so the whole operation runs inside one request transaction
  * (src/db/request-transaction.ts), handed to resolvers as `context.db.tx`.
- * An operation that produced errors rolls back. Operations that select only
+ * An operation that produced errors, or whose mutation ended in a typed
+ * error, rolls back. Operations that select only
  * introspection fields skip the database. Subscriptions are not executed
  * through `execute` and get no transaction here.
  */
@@ -35,7 +36,11 @@ export function useRequestTransaction(options: RequestTransactionPluginOptions):
           return await withRequestTransaction(
             options.prisma,
             { viewer: context.viewer, requestId: context.requestId },
-            { readOnly, timings: options.timings, shouldCommit: (result) => !hasErrors(result) },
+            {
+              readOnly,
+              timings: options.timings,
+              shouldCommit: (result) => !hasErrors(result) && !context.db.isRollbackOnly,
+            },
             (tx) =>
               context.db.within(tx, async () => {
                 const result = await executeFn(executionArgs);

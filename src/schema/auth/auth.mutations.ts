@@ -8,7 +8,7 @@ import { MIN_PASSWORD_LENGTH, passwordProblem } from "../../auth/password-policy
 import { hashPassword, needsRehash, verifyPassword } from "../../auth/passwords";
 import { isAppRole } from "../../auth/roles";
 import { REFRESH_TOKEN_PATTERN, newRefreshToken, sha256Hex } from "../../auth/tokens";
-import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
+import { ConflictError, InvalidInputError, NotFoundError } from "../../graphql/user-errors";
 import { parseUuid } from "../../graphql/node-id";
 import {
   ApiKey,

@@ -1,6 +1,7 @@
 import { builder } from "../../builder";
 import { API_SCOPES, type ApiScope } from "../../graphql/auth-scopes";
-import { UserError, UserErrorInterface } from "../errors";
+import { UserError } from "../../graphql/user-errors";
+import { UserErrorInterface } from "../errors";
 import { findByUuid } from "../../graphql/node-id";
 
 // ---------------------------------------------------------------- errors

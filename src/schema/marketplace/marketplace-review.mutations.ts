@@ -1,5 +1,5 @@
 import { builder } from "../../builder";
-import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
+import { ConflictError, InvalidInputError, NotFoundError } from "../../graphql/user-errors";
 import { parseUuid } from "../../graphql/node-id";
 import { MarketplaceProduct } from "./marketplace-product.type";
 

@@ -1,5 +1,5 @@
 import { builder } from "../../builder";
-import { ConflictError, NotFoundError } from "../errors";
+import { ConflictError, NotFoundError } from "../../graphql/user-errors";
 import { parseUuid } from "../../graphql/node-id";
 import { Supplier } from "./supplier.type";
 

@@ -1,6 +1,6 @@
 import { builder } from "../../builder";
 import type { AppRole as AppRoleValue } from "../../generated/prisma/client";
-import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
+import { ConflictError, ForbiddenError, NotFoundError } from "../../graphql/user-errors";
 import { parseUuid } from "../../graphql/node-id";
 import { AppRole, User } from "./user.type";
 

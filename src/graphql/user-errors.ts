@@ -1,0 +1,70 @@
+import type { ClassifiedError } from "../db/errors";
+
+/**
+ * Expected failures of mutations, as typed results (API.md): a mutation
+ * lists the classes it may throw in `errors: { types: [...] }`, and the
+ * errors plugin turns a thrown instance into a member of the field's result
+ * union (GraphQL types: src/schema/errors.ts). A mutation that ends in one
+ * of them changes nothing (src/graphql/mutation-errors-plugin.ts).
+ */
+
+export const USER_ERROR_CODES = ["BAD_USER_INPUT", "FORBIDDEN", "NOT_FOUND", "CONFLICT"] as const;
+export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
+
+export abstract class UserError extends Error {
+  abstract readonly code: UserErrorCode;
+  /** The input field at fault (e.g. "input.reason"), when there is one. */
+  readonly field: string | null;
+
+  constructor(message: string, options: { field?: string | null } = {}) {
+    super(message);
+    this.field = options.field ?? null;
+  }
+}
+
+/** The record does not exist, or the caller may not see it (the two look alike on purpose). */
+export class NotFoundError extends UserError {
+  override name = "NotFoundError";
+  readonly code = "NOT_FOUND" as const;
+}
+
+/** The input is malformed or incomplete. */
+export class InvalidInputError extends UserError {
+  override name = "InvalidInputError";
+  readonly code = "BAD_USER_INPUT" as const;
+}
+
+/** The caller may see the record but not do this to it. */
+export class ForbiddenError extends UserError {
+  override name = "ForbiddenError";
+  readonly code = "FORBIDDEN" as const;
+}
+
+/** The record's state does not allow the change (an invalid transition, a stale version, a duplicate). */
+export class ConflictError extends UserError {
+  override name = "ConflictError";
+  readonly code = "CONFLICT" as const;
+  /** A stable reason clients may branch on, e.g. INVALID_TRANSITION. */
+  readonly reason: string;
+
+  constructor(message: string, options: { field?: string | null; reason: string }) {
+    super(message, options);
+    this.reason = options.reason;
+  }
+}
+
+/** A classified database refusal (src/db/errors.ts) as the typed error a mutation returns. */
+export function userErrorFor(classified: ClassifiedError): UserError | null {
+  switch (classified.code) {
+    case "CONFLICT":
+      return new ConflictError(classified.message, { reason: classified.reason });
+    case "BAD_USER_INPUT":
+      return new InvalidInputError(classified.message);
+    case "FORBIDDEN":
+      return new ForbiddenError(classified.message);
+    case "NOT_FOUND":
+      return new NotFoundError(classified.message);
+    default:
+      return null;
+  }
+}
