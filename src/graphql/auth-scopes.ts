@@ -24,14 +24,13 @@ import { parseUuid } from "./node-id";
  *   is_admin, the definitions RLS uses), batched: one statement per request.
  */
 
-/** Scopes an API key may carry (src/auth issues keys with a subset of these). */
-export const API_SCOPES = [
-  "orders:read",
-  "orders:write",
-  "production:write",
-  "suppliers:read",
-  "marketplace:write",
-] as const;
+/**
+ * Scopes an API key may carry (src/auth issues keys with a subset of these).
+ * Each one gates fields: a scope is listed here only together with the
+ * fields that require it (`authScopes: { apiScope: ... }`), so no key holds
+ * a scope that grants nothing. The write scopes arrive with their mutations.
+ */
+export const API_SCOPES = ["orders:read", "suppliers:read"] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 /** The builder's `AuthScopes`: each scope's parameter type. */
@@ -40,6 +39,11 @@ export interface AuthScopes {
   public: boolean;
   /** A signed-in user or an API key. */
   authenticated: boolean;
+  /**
+   * A person at a client, signed in with a session or anonymous: never an
+   * API key. Session management (sign-in, sign-out, keys) is for people.
+   */
+  person: boolean;
   /** Admins signed in with a session; API keys never act as admins. */
   admin: boolean;
   buyer: boolean;
@@ -85,6 +89,7 @@ export function authScopesFor(context: Context): ScopeInitializer {
   return {
     public: true,
     authenticated: signedIn,
+    person: !viaApiKey,
     // An API key is for integrations (a supplier's ERP): never for admin work,
     // even when its owner is an admin.
     admin: signedIn && !viaApiKey && roles.includes("admin"),
@@ -139,6 +144,13 @@ function orderPartyLoader(context: Context): DataLoader<string, boolean> {
 export const PUBLIC_NODE_TYPES: ReadonlySet<string> = new Set(["MarketplaceProduct", "Supplier"]);
 
 /**
+ * Types an API key may look up directly (node(), and their root fields) only
+ * with a scope, although they are public to people: a supplier reached
+ * through an order is part of that order (orders:read).
+ */
+const API_SCOPE_TO_LOOK_UP: Readonly<Record<string, ApiScope>> = { Supplier: "suppliers:read" };
+
+/**
  * May node()/nodes() look up a node of this type for the caller at all? The
  * type's own static authScopes (e.g. `apiScope: "orders:read"`) decide for
  * signed-in callers, so an API key without the scope gets null, not rows it
@@ -150,6 +162,9 @@ export async function mayResolveNode(
   typename: string,
 ): Promise<boolean> {
   if (!isSignedIn(context.viewer)) return PUBLIC_NODE_TYPES.has(typename);
+  const lookupScope = API_SCOPE_TO_LOOK_UP[typename];
+  const keyScopes = apiKeyScopes(context.viewer);
+  if (lookupScope && keyScopes && !keyScopes.includes(lookupScope)) return false;
   const extensions = schema.getType(typename)?.extensions as
     { pothosOptions?: { authScopes?: unknown } } | undefined;
   const typeScopes = extensions?.pothosOptions?.authScopes;
@@ -193,14 +208,33 @@ async function scopeMapAllows(
  */
 export function unauthorizedError(context: Context, result: ForbiddenResult): GraphQLError {
   if (!isSignedIn(context.viewer)) return clientError("UNAUTHENTICATED", "Sign in to do that.");
-  const missingScope = apiKeyScopes(context.viewer) === null ? null : missingApiScope(result.failure);
+  const viaApiKey = apiKeyScopes(context.viewer) !== null;
+  // A scope the key could be given is the more useful answer: named first.
+  const missingScope = viaApiKey ? missingApiScope(result.failure) : null;
   if (missingScope) {
     return clientError("FORBIDDEN", `This API key lacks the "${missingScope}" scope.`, {
       reason: "MISSING_API_SCOPE",
       scope: missingScope,
     });
   }
+  if (viaApiKey && failedScope(result.failure, "person")) {
+    return clientError("FORBIDDEN", "API keys cannot manage sessions or keys.", {
+      reason: "API_KEY_NOT_ALLOWED",
+    });
+  }
   return clientError("FORBIDDEN", "You are not allowed to do that.");
+}
+
+function failedScope(failure: AuthFailure, scope: keyof AuthScopes): boolean {
+  switch (failure.kind) {
+    case AuthScopeFailureType.AuthScope:
+      return failure.scope === scope;
+    case AuthScopeFailureType.AllAuthScopes:
+    case AuthScopeFailureType.AnyAuthScopes:
+      return failure.failures.some((child) => failedScope(child, scope));
+    default:
+      return false;
+  }
 }
 
 function missingApiScope(failure: AuthFailure): string | null {

@@ -11,10 +11,12 @@ import { UserError, userErrorFor } from "./user-errors";
  *   unique violation, a failed WITH CHECK…) becomes the matching typed
  *   error (src/graphql/user-errors.ts) instead of a top-level GraphQL error,
  *   so the rules the database enforces reach clients as results;
- * - a mutation that ends in a typed error changes nothing: when it is the
+ * - a mutation that throws a typed error changes nothing: when it is the
  *   operation's only field, the operation's transaction rolls back; when the
  *   operation has several fields, the field ran inside a savepoint and only
- *   its own work is undone.
+ *   its own work is undone. A resolver that must keep what it wrote while
+ *   refusing (a reused refresh token revokes its session) throws
+ *   `error.keepingChanges()`.
  *
  * Runs inside the errors plugin's wrapper (it comes after it in the
  * builder's plugin list), which then turns the typed error into the result.
@@ -37,8 +39,12 @@ export class MutationErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<
         const classified = error instanceof UserError ? null : classifyDatabaseError(error);
         const userError = error instanceof UserError ? error : classified && userErrorFor(classified);
         if (!userError) throw error;
-        if (savepoint) await db.tx.$executeRawUnsafe("rollback to savepoint mutation_field");
-        else db.rollbackOnly();
+        if (savepoint) {
+          const undo = userError.keepsChanges ? "release savepoint" : "rollback to savepoint";
+          await db.tx.$executeRawUnsafe(`${undo} mutation_field`);
+        } else if (!userError.keepsChanges) {
+          db.rollbackOnly();
+        }
         throw userError;
       }
     };

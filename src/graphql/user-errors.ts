@@ -4,8 +4,9 @@ import type { ClassifiedError } from "../db/errors";
  * Expected failures of mutations, as typed results (API.md): a mutation
  * lists the classes it may throw in `errors: { types: [...] }`, and the
  * errors plugin turns a thrown instance into a member of the field's result
- * union (GraphQL types: src/schema/errors.ts). A mutation that ends in one
- * of them changes nothing (src/graphql/mutation-errors-plugin.ts).
+ * union (GraphQL types: src/schema/errors.ts). A mutation that throws one
+ * of them changes nothing unless it says otherwise (keepingChanges(); see
+ * src/graphql/mutation-errors-plugin.ts).
  */
 
 export const USER_ERROR_CODES = ["BAD_USER_INPUT", "FORBIDDEN", "NOT_FOUND", "CONFLICT"] as const;
@@ -15,10 +16,21 @@ export abstract class UserError extends Error {
   abstract readonly code: UserErrorCode;
   /** The input field at fault (e.g. "input.reason"), when there is one. */
   readonly field: string | null;
+  #keepsChanges = false;
 
   constructor(message: string, options: { field?: string | null } = {}) {
     super(message);
     this.field = options.field ?? null;
+  }
+
+  /** A refusal that keeps what the mutation wrote (e.g. a revoked session); the default undoes it. */
+  keepingChanges(): this {
+    this.#keepsChanges = true;
+    return this;
+  }
+
+  get keepsChanges(): boolean {
+    return this.#keepsChanges;
   }
 }
 

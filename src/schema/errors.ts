@@ -1,12 +1,11 @@
 import { builder } from "../builder";
-import type {
-  UserError} from "../graphql/user-errors";
+import type { UserError } from "../graphql/user-errors";
 import {
   ConflictError,
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
-  USER_ERROR_CODES
+  USER_ERROR_CODES,
 } from "../graphql/user-errors";
 
 /** GraphQL types of the typed mutation errors (classes: src/graphql/user-errors.ts). */

@@ -403,13 +403,13 @@ describe("API keys", () => {
   }
 
   test("a key is shown once and stored as a hash under a visible prefix", async () => {
-    const created = await createKey(["ORDERS_READ", "ORDERS_READ", "PRODUCTION_WRITE"]);
+    const created = await createKey(["ORDERS_READ", "ORDERS_READ", "SUPPLIERS_READ"]);
     expect(created.__typename).toBe("CreateApiKeyPayload");
     expect(created.key).toMatch(/^ll_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
     expect(created.apiKey).toMatchObject({
       name: "ERP",
       prefix: created.key!.slice(3, 15),
-      scopes: ["ORDERS_READ", "PRODUCTION_WRITE"],
+      scopes: ["ORDERS_READ", "SUPPLIERS_READ"],
       expiresAt: null,
       revokedAt: null,
     });

@@ -499,6 +499,36 @@ describe("API keys are limited to their scopes", () => {
     const viaKey = ids(await api.graphql(ORDERS, { first: 100 }, headers));
     expect(viaKey).toEqual(ids(await listOrders(world.users.northOwner)));
   });
+
+  test("suppliers:read gates looking suppliers up; a supplier reached through an order needs only orders:read", async () => {
+    const SUPPLIERS = gql(`{ suppliers(first: 5) { totalCount } }`);
+    const ORDER_SUPPLIER = gql(`query O($id: ID!) { order(id: $id) { supplier { companyName } } }`);
+    const supplierNode = { id: gid("Supplier", world.suppliers.northKnit) };
+
+    const ordersOnly = await keyFor(world.users.buyerA, ["orders:read"]);
+    expect((await api.graphql(SUPPLIERS, {}, ordersOnly)).errors?.[0]?.extensions).toMatchObject({
+      code: "FORBIDDEN",
+      reason: "MISSING_API_SCOPE",
+      scope: "suppliers:read",
+    });
+    expect(dataOf(await api.graphql(NODE, supplierNode, ordersOnly)).node).toBeNull();
+    const viaOrder = await api.graphql(ORDER_SUPPLIER, { id: gid("Order", world.orders.a1) }, ordersOnly);
+    expect(dataOf(viaOrder).order.supplier).not.toBeNull();
+
+    const both = await keyFor(world.users.buyerA, ["orders:read", "suppliers:read"]);
+    expect(dataOf(await api.graphql(SUPPLIERS, {}, both)).suppliers.totalCount).toBeGreaterThan(0);
+    expect(dataOf(await api.graphql(NODE, supplierNode, both)).node).not.toBeNull();
+  });
+
+  test("keys cannot sign in or manage sessions: FORBIDDEN, API_KEY_NOT_ALLOWED", async () => {
+    const headers = await keyFor(world.users.buyerA, ["orders:read"]);
+    const response = await api.graphql(
+      gql(`mutation { signIn(input: { email: "a@b.co", password: "irrelevant" }) { __typename } }`),
+      {},
+      headers,
+    );
+    expect(response.errors?.[0]?.extensions).toEqual({ code: "FORBIDDEN", reason: "API_KEY_NOT_ALLOWED" });
+  });
 });
 
 describe("orderByTrackingToken", () => {

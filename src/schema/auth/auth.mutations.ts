@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { builder } from "../../builder";
 import type { Context } from "../../context";
-import { clientError } from "../../graphql/errors";
 import { assumeIdentity } from "../../db/identity";
 import { generateApiKey } from "../../auth/api-keys";
 import { MIN_PASSWORD_LENGTH, passwordProblem } from "../../auth/password-policy";
@@ -82,7 +81,7 @@ builder.mutationFields((t) => ({
   signUp: t.field({
     type: AuthPayload,
     description: "Creates a buyer or supplier account and signs it in.",
-    authScopes: { public: true },
+    authScopes: { person: true },
     args: { input: t.arg({ type: SignUpInput, required: true }) },
     errors: {
       types: [InvalidInputError, ConflictError],
@@ -90,7 +89,6 @@ builder.mutationFields((t) => ({
       union: { name: "SignUpResult" },
     },
     resolve: async (_root, { input }, context) => {
-      refuseApiKeys(context);
       const email = input.email.trim().toLowerCase();
       const fullName = requiredText(input.fullName, "input.fullName", MAX_NAME_LENGTH);
       const companyName = requiredText(input.companyName, "input.companyName", MAX_NAME_LENGTH);
@@ -117,11 +115,10 @@ builder.mutationFields((t) => ({
   signIn: t.field({
     type: AuthPayload,
     description: "Email and password. A wrong email and a wrong password fail alike.",
-    authScopes: { public: true },
+    authScopes: { person: true },
     args: { input: t.arg({ type: SignInInput, required: true }) },
     errors: { types: [AuthError], directResult: true, union: { name: "SignInResult" } },
     resolve: async (_root, { input }, context) => {
-      refuseApiKeys(context);
       const tx = context.db.tx;
       const email = input.email.trim().toLowerCase();
       // No address is longer (and a longer one is no reason for a query).
@@ -163,11 +160,10 @@ builder.mutationFields((t) => ({
     description:
       "A new access token and a new refresh token for a refresh token, which is used up. " +
       "Presenting a used refresh token again ends the whole session.",
-    authScopes: { public: true },
+    authScopes: { person: true },
     args: { input: t.arg({ type: RefreshSessionInput, required: true }) },
     errors: { types: [AuthError], directResult: true, union: { name: "RefreshSessionResult" } },
     resolve: async (_root, { input }, context) => {
-      refuseApiKeys(context);
       const invalid = () => new AuthError("INVALID_REFRESH_TOKEN", "The session has ended: sign in again.");
       if (!REFRESH_TOKEN_PATTERN.test(input.refreshToken)) throw invalid();
       const { client, refreshTokenTtlSeconds } = context.auth;
@@ -183,26 +179,26 @@ builder.mutationFields((t) => ({
       }
       if (result?.status === "reused") {
         // Someone else holds (or held) this session's tokens. The family is
-        // revoked; the typed result lets the transaction commit that.
+        // revoked, and the refusal keeps that change.
         context.logger.warn(
           { userId: result.userId, familyId: result.familyId },
           "refresh token reused: session revoked",
         );
       }
+      // Rotation revokes the session of a disabled account or a reused token: kept.
       if (result?.status === "disabled") {
-        throw new AuthError("ACCOUNT_DISABLED", "This account is disabled.");
+        throw new AuthError("ACCOUNT_DISABLED", "This account is disabled.").keepingChanges();
       }
-      throw invalid();
+      throw invalid().keepingChanges();
     },
   }),
 
   signOut: t.field({
     type: SignOutPayload,
     description: "Ends the session the refresh token belongs to. Access tokens expire on their own.",
-    authScopes: { public: true },
+    authScopes: { person: true },
     args: { input: t.arg({ type: SignOutInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      refuseApiKeys(context);
       if (!REFRESH_TOKEN_PATTERN.test(input.refreshToken)) return { success: false };
       const [row] = await context.db.tx.$queryRaw<{ revoked: boolean }[]>`
         select app.auth_revoke_refresh_token(${sha256Hex(input.refreshToken)}) as revoked`;
@@ -213,11 +209,10 @@ builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: CreateApiKeyPayload,
     description: "A key for integrations, acting as you within its scopes. The key is shown once.",
-    authScopes: { authenticated: true },
+    authScopes: { $all: { authenticated: true, person: true } },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     errors: { types: [InvalidInputError], directResult: true, union: { name: "CreateApiKeyResult" } },
     resolve: async (_root, { input }, context) => {
-      refuseApiKeys(context);
       const name = requiredText(input.name, "input.name", MAX_API_KEY_NAME_LENGTH);
       const scopes = [...new Set(input.scopes)].sort();
       if (scopes.length === 0)
@@ -238,11 +233,10 @@ builder.mutationFields((t) => ({
     type: RevokeApiKeyPayload,
     description:
       "Revokes one of your API keys at once (other API instances within API_KEY_CACHE_TTL_SECONDS).",
-    authScopes: { authenticated: true },
+    authScopes: { $all: { authenticated: true, person: true } },
     args: { input: t.arg({ type: RevokeApiKeyInput, required: true }) },
     errors: { types: [NotFoundError], directResult: true, union: { name: "RevokeApiKeyResult" } },
     resolve: async (_root, { input }, context) => {
-      refuseApiKeys(context);
       const id = parseUuid(input.id.id, "input.id");
       const [row] = await context.db.tx.$queryRaw<{ prefix: string | null }[]>`
         select app.auth_revoke_api_key(${id}::uuid) as prefix`;
@@ -300,13 +294,6 @@ async function startSession(
     refreshTokenExpiresAt,
     userId: user.id,
   };
-}
-
-/** Session management is for people: an API key cannot sign in, out, or make more keys. */
-function refuseApiKeys(context: Context): void {
-  if (context.viewer.kind === "user" && context.viewer.authMethod === "api_key") {
-    throw clientError("FORBIDDEN", "API keys cannot manage sessions or keys.");
-  }
 }
 
 function requiredText(value: string, field: string, maxLength: number): string {

@@ -61,7 +61,7 @@ builder.queryFields((t) => ({
       description:
         "Suppliers the caller may see, by company name: verified ones for everyone, all of them for admins.",
       args: { filter: t.arg({ type: SupplierFilter }) },
-      authScopes: { public: true },
+      authScopes: { $any: { person: true, apiScope: "suppliers:read" } },
       totalCount: (_parent, args, context) =>
         context.db.tx.supplier.count({ where: supplierWhere(args.filter) }),
       resolve: (query, _parent, args, context) => {
@@ -83,7 +83,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "A supplier by id; null when it does not exist or the caller may not see it.",
     args: { id: t.arg.globalID({ for: Supplier, required: true }) },
-    authScopes: { public: true },
+    authScopes: { $any: { person: true, apiScope: "suppliers:read" } },
     resolve: (query, _root, args, context) =>
       context.db.tx.supplier.findUnique({ ...query, where: findByUuid(args.id.id) }),
   }),
