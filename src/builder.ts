@@ -124,6 +124,20 @@ builder.addScalarType("EmailAddress", EmailAddressResolver);
 builder.addScalarType("URL", URLResolver);
 builder.addScalarType("UUID", UUIDResolver);
 
+// Every connection counts its matches the same way: resolvers hand over a
+// count function (prismaConnection's totalCount) or Pothos' own count
+// (relatedConnection with totalCount: true); it runs only when selected.
+builder.globalConnectionField("totalCount", (t) =>
+  t.int({
+    description: "Items matching the arguments other than the paging ones.",
+    resolve: (connection) => {
+      const { totalCount } = connection as { totalCount?: number | (() => Promise<number> | number) };
+      if (totalCount === undefined) throw new Error("connection resolved without totalCount");
+      return typeof totalCount === "function" ? totalCount() : totalCount;
+    },
+  }),
+);
+
 builder.queryType({});
 builder.mutationType({});
 

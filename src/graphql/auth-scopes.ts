@@ -1,6 +1,6 @@
+import { loaderByIds } from "./loaders";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { type AuthFailure, AuthScopeFailureType, type ForbiddenResult } from "@pothos/plugin-scope-auth";
-import DataLoader from "dataloader";
 import type { GraphQLError, GraphQLSchema } from "graphql";
 import type { Context, Viewer } from "../context";
 import { clientError } from "./errors";
@@ -119,18 +119,13 @@ export function orderUuid(value: OrderReference): string {
 }
 
 /** One statement for every order a request asks about, whatever the number of fields asking. */
-function orderPartyLoader(context: Context): DataLoader<string, boolean> {
-  return context.loaders.get("auth:orderParty", () => {
-    return new DataLoader<string, boolean>(async (ids) => {
-      // The database's own answers (migration 008), from the same claims RLS reads.
-      const rows = await context.db.tx.$queryRaw<{ id: string; party: boolean }[]>`
-        select t.id::text as id, (app.is_admin() or app.is_buyer_of(t.id) or app.is_supplier_of(t.id)) as party
-          from unnest(${[...ids]}::uuid[]) as t(id)`;
-      const parties = new Map(rows.map((row) => [row.id, row.party]));
-      return ids.map((id) => parties.get(id) ?? false);
-    });
-  });
-}
+const orderPartyLoader = loaderByIds<boolean>(async (ids, context) => {
+  // The database's own answers (migration 008), from the same claims RLS reads.
+  const rows = await context.db.tx.$queryRaw<{ id: string; party: boolean }[]>`
+    select t.id::text as id, (app.is_admin() or app.is_buyer_of(t.id) or app.is_supplier_of(t.id)) as party
+      from unnest(${[...ids]}::uuid[]) as t(id)`;
+  return rows.map((row) => [row.id, row.party] as const);
+}, false);
 
 // ---------------------------------------------------------------- node()
 

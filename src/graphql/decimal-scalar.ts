@@ -40,3 +40,16 @@ function parseDecimal(value: unknown): Prisma.Decimal {
     extensions: { code: "BAD_USER_INPUT" },
   });
 }
+
+/**
+ * Money and percentages as the API sends them: two decimals ("12.50",
+ * never "12.5"). Every Decimal field of the schema is a numeric(…, 2)
+ * column; Prisma.Decimal drops trailing zeros, so each resolver formats
+ * through this one function.
+ */
+export function money(value: Prisma.Decimal | number | string): string;
+export function money(value: Prisma.Decimal | number | string | null | undefined): string | null;
+export function money(value: Prisma.Decimal | number | string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return (Prisma.Decimal.isDecimal(value) ? (value as Prisma.Decimal) : new Prisma.Decimal(value)).toFixed(2);
+}

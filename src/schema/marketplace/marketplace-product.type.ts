@@ -1,16 +1,10 @@
 import { builder } from "../../builder";
+import { ListingStatus as ListingStatusValues } from "../../generated/prisma/enums";
+import { prismaEnum } from "../../graphql/prisma-enum";
 import { uuidNode } from "../../graphql/node-id";
+import { money } from "../../graphql/decimal-scalar";
 
-export const ListingStatus = builder.enumType("ListingStatus", {
-  values: {
-    DRAFT: { value: "draft" },
-    PENDING_APPROVAL: { value: "pending_approval" },
-    APPROVED: { value: "approved" },
-    REJECTED: { value: "rejected" },
-    SOLD_OUT: { value: "sold_out" },
-    ARCHIVED: { value: "archived" },
-  } as const,
-});
+export const ListingStatus = prismaEnum("ListingStatus", ListingStatusValues);
 
 /**
  * A marketplace listing. Which rows a caller sees is decided by Postgres
@@ -32,24 +26,24 @@ export const MarketplaceProduct = builder.prismaNode("MarketplaceProduct", {
       type: "Decimal",
       description: "The supplier's price per unit.",
       select: { basePrice: true },
-      resolve: (listing) => listing.basePrice.toFixed(2),
+      resolve: (listing) => money(listing.basePrice),
     }),
     platformFeePercentage: t.field({
       type: "Decimal",
       select: { platformFeePercentage: true },
-      resolve: (listing) => listing.platformFeePercentage.toFixed(2),
+      resolve: (listing) => money(listing.platformFeePercentage),
     }),
     platformFeeAmount: t.field({
       type: "Decimal",
       description: "round(basePrice × platformFeePercentage / 100, 2), computed by the database.",
       select: { platformFeeAmount: true },
-      resolve: (listing) => listing.platformFeeAmount.toFixed(2),
+      resolve: (listing) => money(listing.platformFeeAmount),
     }),
     finalPrice: t.field({
       type: "Decimal",
       description: "What a buyer pays per unit: basePrice + platformFeeAmount, computed by the database.",
       select: { finalPrice: true },
-      resolve: (listing) => listing.finalPrice.toFixed(2),
+      resolve: (listing) => money(listing.finalPrice),
     }),
     stockQuantity: t.exposeInt("stockQuantity"),
     reservedQuantity: t.exposeInt("reservedQuantity"),
@@ -78,7 +72,7 @@ export const MarketplaceProduct = builder.prismaNode("MarketplaceProduct", {
       type: "Decimal",
       nullable: true,
       select: { rating: true },
-      resolve: (listing) => listing.rating?.toFixed(2) ?? null,
+      resolve: (listing) => money(listing.rating),
     }),
     views: t.exposeInt("views"),
     sales: t.exposeInt("sales"),
@@ -96,24 +90,12 @@ export const MarketplaceProduct = builder.prismaNode("MarketplaceProduct", {
 
 /**
  * One connection type for every list of listings (the marketplace, a
- * supplier's listings), so clients reuse one fragment. totalCount is counted
- * only when selected: resolvers hand over a function (or Pothos' count).
+ * supplier's listings), so clients reuse one fragment.
  */
 export const MarketplaceProductConnection = builder.connectionObject(
   {
     type: MarketplaceProduct,
     name: "MarketplaceProductConnection",
-    fields: (t) => ({
-      totalCount: t.int({
-        description: "Listings matching the arguments other than the paging ones.",
-        resolve: (connection) => {
-          const { totalCount } = connection as { totalCount?: number | (() => Promise<number> | number) };
-          if (totalCount === undefined)
-            throw new Error("MarketplaceProductConnection resolved without totalCount");
-          return typeof totalCount === "function" ? totalCount() : totalCount;
-        },
-      }),
-    }),
   },
   { name: "MarketplaceProductEdge" },
 );

@@ -1,7 +1,8 @@
 import { builder } from "../../builder";
+import { money } from "../../graphql/decimal-scalar";
+import type { Prisma } from "../../generated/prisma/client";
 import {
   type OrderStatus as OrderStatusValue,
-  Prisma,
   type StageStatus as StageStatusValue,
 } from "../../generated/prisma/client";
 import { OrderStatus, StageStatus } from "./order-enums";
@@ -117,7 +118,7 @@ function trackedStages(stages: Prisma.JsonValue): TrackedStageShape[] {
         stageName,
         status: status as StageStatusValue,
         // Exact: through the number's shortest text form, never float arithmetic.
-        completionPercentage: new Prisma.Decimal(String(completionPercentage ?? 0)).toFixed(2),
+        completionPercentage: money(String(completionPercentage ?? 0)),
       },
     ];
   });

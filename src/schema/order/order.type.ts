@@ -1,11 +1,11 @@
 import { builder } from "../../builder";
-import { Prisma } from "../../generated/prisma/client";
 import { uuidNode } from "../../graphql/node-id";
 import { PublicProfile, publicProfileLoader } from "../user/public-profile";
 import { orderAmountLoader } from "./order-amounts";
 import { OrderStatus, PaymentStatus, PaymentTransactionStatus } from "./order-enums";
 import { STAGE_NAMES } from "../../services/production-stages";
 import { ProductionStage } from "./production-stage.type";
+import { money } from "../../graphql/decimal-scalar";
 
 /**
  * A buyer's order and what hangs off it. Which orders a caller sees is
@@ -46,7 +46,7 @@ export function stageProgressList(progress: unknown): StageProgressShape[] {
     .filter(([stage, pct]) => /^[1-8]$/.test(stage) && (typeof pct === "number" || typeof pct === "string"))
     .map(([stage, pct]) => ({
       stageNumber: Number(stage),
-      completionPercentage: new Prisma.Decimal(pct as number | string).toFixed(2),
+      completionPercentage: money(pct as number | string),
     }))
     .sort((a, b) => a.stageNumber - b.stageNumber);
 }
@@ -154,13 +154,13 @@ export const OrderItem = builder.prismaNode("OrderItem", {
     unitPrice: t.field({
       type: "Decimal",
       select: { unitPrice: true },
-      resolve: (item) => item.unitPrice.toFixed(2),
+      resolve: (item) => money(item.unitPrice),
     }),
     lineTotal: t.field({
       type: "Decimal",
       description: "quantity × unitPrice, computed by the database.",
       select: { lineTotal: true },
-      resolve: (item) => item.lineTotal.toFixed(2),
+      resolve: (item) => money(item.lineTotal),
     }),
     customization: t.expose("customization", { type: "JSON" }),
     marketplaceProduct: t.relation("marketplaceProduct", {
@@ -179,7 +179,7 @@ export const Payment = builder.prismaNode("Payment", {
     amount: t.field({
       type: "Decimal",
       select: { amount: true },
-      resolve: (payment) => payment.amount.toFixed(2),
+      resolve: (payment) => money(payment.amount),
     }),
     currency: t.exposeString("currency"),
     method: t.exposeString("method"),
@@ -195,16 +195,6 @@ export const OrderConnection = builder.connectionObject(
   {
     type: Order,
     name: "OrderConnection",
-    fields: (t) => ({
-      totalCount: t.int({
-        description: "Orders matching the arguments other than the paging ones.",
-        resolve: (connection) => {
-          const { totalCount } = connection as { totalCount?: number | (() => Promise<number> | number) };
-          if (totalCount === undefined) throw new Error("OrderConnection resolved without totalCount");
-          return typeof totalCount === "function" ? totalCount() : totalCount;
-        },
-      }),
-    }),
   },
   { name: "OrderEdge" },
 );

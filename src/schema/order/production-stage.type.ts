@@ -1,6 +1,7 @@
 import { builder } from "../../builder";
 import { uuidNode } from "../../graphql/node-id";
 import { StageStatus } from "./order-enums";
+import { money } from "../../graphql/decimal-scalar";
 
 /**
  * One of the eight stages of a supplier order. Buyers read the stages of
@@ -19,7 +20,7 @@ export const ProductionStage = builder.prismaNode("ProductionStage", {
       type: "Decimal",
       description: "0.00 to 100.00.",
       select: { completionPercentage: true },
-      resolve: (stage) => stage.completionPercentage.toFixed(2),
+      resolve: (stage) => money(stage.completionPercentage),
     }),
     targetDate: t.expose("targetDate", { type: "Date", nullable: true }),
     startedAt: t.expose("startedAt", { type: "DateTime", nullable: true }),

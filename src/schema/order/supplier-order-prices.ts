@@ -1,7 +1,7 @@
-import DataLoader from "dataloader";
-import type { Context } from "../../context";
+import { loaderByIds } from "../../graphql/loaders";
 import { isSignedIn } from "../../graphql/auth-scopes";
 import type { Prisma } from "../../generated/prisma/client";
+import { money } from "../../graphql/decimal-scalar";
 
 /**
  * The money columns of supplier_orders under DOMAIN.md's column rule: a
@@ -34,29 +34,18 @@ interface PriceRow {
   counter_offer_price: Prisma.Decimal | null;
 }
 
-export function supplierOrderPricesLoader(context: Context): DataLoader<string, SupplierOrderPrices> {
-  return context.loaders.get("order:supplierOrderPrices", () => {
-    return new DataLoader<string, SupplierOrderPrices>(async (ids) => {
-      if (!isSignedIn(context.viewer)) return ids.map(() => NONE);
-      const rows = await context.db.tx.$queryRaw<PriceRow[]>`
-        select p.supplier_order_id::text as id, p.buyer_price, p.supplier_price, p.margin, p.counter_offer_price
-          from app.supplier_order_prices(${[...ids]}::uuid[]) as p`;
-      const byId = new Map(
-        rows.map((row): [string, SupplierOrderPrices] => [
-          row.id,
-          {
-            buyerPrice: money(row.buyer_price),
-            supplierPrice: money(row.supplier_price),
-            margin: money(row.margin),
-            counterOfferPrice: money(row.counter_offer_price),
-          },
-        ]),
-      );
-      return ids.map((id) => byId.get(id) ?? NONE);
-    });
-  });
-}
-
-function money(value: Prisma.Decimal | null): string | null {
-  return value === null ? null : value.toFixed(2);
-}
+export const supplierOrderPricesLoader = loaderByIds<SupplierOrderPrices>(async (ids, context) => {
+  if (!isSignedIn(context.viewer)) return [];
+  const rows = await context.db.tx.$queryRaw<PriceRow[]>`
+    select p.supplier_order_id::text as id, p.buyer_price, p.supplier_price, p.margin, p.counter_offer_price
+      from app.supplier_order_prices(${[...ids]}::uuid[]) as p`;
+  return rows.map((row): [string, SupplierOrderPrices] => [
+    row.id,
+    {
+      buyerPrice: money(row.buyer_price),
+      supplierPrice: money(row.supplier_price),
+      margin: money(row.margin),
+      counterOfferPrice: money(row.counter_offer_price),
+    },
+  ]);
+}, NONE);

@@ -1,5 +1,4 @@
-import DataLoader from "dataloader";
-import type { Context } from "../../context";
+import { loaderByIds } from "../../graphql/loaders";
 import { isSignedIn } from "../../graphql/auth-scopes";
 import { ENCRYPTED_COLUMNS, type EncryptedColumn, type FieldCipher } from "../../services/field-encryption";
 
@@ -28,29 +27,22 @@ interface ContactRow {
   contact_phone: string | null;
 }
 
-export function supplierContactLoader(context: Context): DataLoader<string, SupplierContact> {
-  return context.loaders.get("supplier:contact", () => {
-    return new DataLoader<string, SupplierContact>(async (ids) => {
-      // Anonymous callers may read no contact (the function is not even granted to them).
-      if (!isSignedIn(context.viewer)) return ids.map(() => NONE);
-      const rows = await context.db.tx.$queryRaw<ContactRow[]>`
-        select c.supplier_id::text as id, c.address, c.contact_email, c.contact_phone
-          from app.supplier_contacts(${[...ids]}::uuid[]) as c`;
-      const cipher = context.fieldCipher;
-      const byId = new Map(
-        rows.map((row): [string, SupplierContact] => [
-          row.id,
-          {
-            address: decrypt(cipher, row.address, ENCRYPTED_COLUMNS.supplierAddress),
-            contactEmail: decrypt(cipher, row.contact_email, ENCRYPTED_COLUMNS.supplierContactEmail),
-            contactPhone: decrypt(cipher, row.contact_phone, ENCRYPTED_COLUMNS.supplierContactPhone),
-          },
-        ]),
-      );
-      return ids.map((id) => byId.get(id) ?? NONE);
-    });
-  });
-}
+export const supplierContactLoader = loaderByIds<SupplierContact>(async (ids, context) => {
+  // Anonymous callers may read no contact (the function is not even granted to them).
+  if (!isSignedIn(context.viewer)) return [];
+  const rows = await context.db.tx.$queryRaw<ContactRow[]>`
+    select c.supplier_id::text as id, c.address, c.contact_email, c.contact_phone
+      from app.supplier_contacts(${[...ids]}::uuid[]) as c`;
+  const cipher = context.fieldCipher;
+  return rows.map((row): [string, SupplierContact] => [
+    row.id,
+    {
+      address: decrypt(cipher, row.address, ENCRYPTED_COLUMNS.supplierAddress),
+      contactEmail: decrypt(cipher, row.contact_email, ENCRYPTED_COLUMNS.supplierContactEmail),
+      contactPhone: decrypt(cipher, row.contact_phone, ENCRYPTED_COLUMNS.supplierContactPhone),
+    },
+  ]);
+}, NONE);
 
 function decrypt(cipher: FieldCipher, value: string | null, column: EncryptedColumn): string | null {
   // A value that fails to decrypt (unknown key, tampering) is an unexpected

@@ -1,26 +1,18 @@
 import { builder } from "../../builder";
+import { money } from "../../graphql/decimal-scalar";
+import {
+  VerificationStatus as VerificationStatusValues,
+  SupplierTier as SupplierTierValues,
+} from "../../generated/prisma/enums";
+import { prismaEnum } from "../../graphql/prisma-enum";
 import { uuidNode } from "../../graphql/node-id";
 import { assertPageArgs } from "../../graphql/connection-args";
 import { MarketplaceProductConnection } from "../marketplace/marketplace-product.type";
 import { supplierContactLoader } from "./supplier-contact";
 
-export const VerificationStatus = builder.enumType("VerificationStatus", {
-  values: {
-    PENDING: { value: "pending" },
-    VERIFIED: { value: "verified" },
-    REJECTED: { value: "rejected" },
-    SUSPENDED: { value: "suspended" },
-  } as const,
-});
+export const VerificationStatus = prismaEnum("VerificationStatus", VerificationStatusValues);
 
-export const SupplierTier = builder.enumType("SupplierTier", {
-  values: {
-    STANDARD: { value: "standard" },
-    SILVER: { value: "silver" },
-    GOLD: { value: "gold" },
-    PLATINUM: { value: "platinum" },
-  } as const,
-});
+export const SupplierTier = prismaEnum("SupplierTier", SupplierTierValues);
 
 /**
  * A supplier's public face. Select mode, never the default include: the
@@ -44,13 +36,13 @@ export const Supplier = builder.prismaNode("Supplier", {
       type: "Decimal",
       description: "Average rating, 0.00 to 5.00.",
       select: { rating: true },
-      resolve: (supplier) => supplier.rating.toFixed(2),
+      resolve: (supplier) => money(supplier.rating),
     }),
     onTimeDeliveryRate: t.field({
       type: "Decimal",
       description: "Share of orders delivered on time, in percent (0.00 to 100.00).",
       select: { onTimeDeliveryRate: true },
-      resolve: (supplier) => supplier.onTimeDeliveryRate.toFixed(2),
+      resolve: (supplier) => money(supplier.onTimeDeliveryRate),
     }),
     leadTimeDays: t.exposeInt("leadTimeDays"),
     minimumOrderQuantity: t.exposeInt("minimumOrderQuantity"),
@@ -97,16 +89,6 @@ export const SupplierConnection = builder.connectionObject(
   {
     type: Supplier,
     name: "SupplierConnection",
-    fields: (t) => ({
-      totalCount: t.int({
-        description: "Suppliers matching the arguments other than the paging ones.",
-        resolve: (connection) => {
-          const { totalCount } = connection as { totalCount?: number | (() => Promise<number> | number) };
-          if (totalCount === undefined) throw new Error("SupplierConnection resolved without totalCount");
-          return typeof totalCount === "function" ? totalCount() : totalCount;
-        },
-      }),
-    }),
   },
   { name: "SupplierEdge" },
 );

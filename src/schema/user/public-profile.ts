@@ -1,7 +1,6 @@
+import { loaderByIds } from "../../graphql/loaders";
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import DataLoader from "dataloader";
 import { builder } from "../../builder";
-import type { Context } from "../../context";
 
 /**
  * The public face of a person on an order (the buyer a supplier works for,
@@ -31,15 +30,10 @@ export const PublicProfile = builder.objectRef<PublicProfileShape>("PublicProfil
 });
 
 /** Profiles by user id, one statement per request for every order on a page. */
-export function publicProfileLoader(context: Context): DataLoader<string, PublicProfileShape | null> {
-  return context.loaders.get("user:publicProfile", () => {
-    return new DataLoader<string, PublicProfileShape | null>(async (ids) => {
-      const rows = await context.db.tx.profile.findMany({
-        where: { id: { in: [...ids] } },
-        select: { id: true, fullName: true, companyName: true, avatarUrl: true },
-      });
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
+export const publicProfileLoader = loaderByIds<PublicProfileShape | null>(async (ids, context) => {
+  const rows = await context.db.tx.profile.findMany({
+    where: { id: { in: [...ids] } },
+    select: { id: true, fullName: true, companyName: true, avatarUrl: true },
   });
-}
+  return rows.map((row) => [row.id, row] as const);
+}, null);

@@ -1,15 +1,10 @@
-import DataLoader from "dataloader";
+import { loaderByIds } from "../../graphql/loaders";
 import { builder } from "../../builder";
-import type { Context } from "../../context";
+import { AppRole as AppRoleValues } from "../../generated/prisma/enums";
+import { prismaEnum } from "../../graphql/prisma-enum";
 import { findByUuid } from "../../graphql/node-id";
 
-export const AppRole = builder.enumType("AppRole", {
-  values: {
-    ADMIN: { value: "admin" },
-    BUYER: { value: "buyer" },
-    SUPPLIER: { value: "supplier" },
-  } as const,
-});
+export const AppRole = prismaEnum("AppRole", AppRoleValues);
 
 /**
  * A person's profile (what `me` and the sign-in payloads show). Select mode:
@@ -31,16 +26,11 @@ export const Profile = builder.prismaObject("Profile", {
 });
 
 /** Phones of the profiles on a page, in one statement; null where the caller may not see them. */
-function profilePhoneLoader(context: Context): DataLoader<string, string | null> {
-  return context.loaders.get("user:profilePhone", () => {
-    return new DataLoader<string, string | null>(async (ids) => {
-      const rows = await context.db.tx.$queryRaw<{ id: string; phone: string | null }[]>`
-        select profile_id::text as id, phone from app.profile_phones(${[...ids]}::uuid[])`;
-      const phones = new Map(rows.map((row) => [row.id, row.phone]));
-      return ids.map((id) => phones.get(id) ?? null);
-    });
-  });
-}
+const profilePhoneLoader = loaderByIds<string | null>(async (ids, context) => {
+  const rows = await context.db.tx.$queryRaw<{ id: string; phone: string | null }[]>`
+    select profile_id::text as id, phone from app.profile_phones(${[...ids]}::uuid[])`;
+  return rows.map((row) => [row.id, row.phone] as const);
+}, null);
 
 /**
  * An account. Which rows exist for the caller is decided by RLS on `users`
