@@ -15,9 +15,9 @@ export const DecimalScalar = new GraphQLScalarType<Prisma.Decimal, string>({
   description: 'An exact decimal number as a string, e.g. "1250.00". Money is never a float.',
   specifiedByURL: "https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-NUMERIC-DECIMAL",
   serialize(value) {
-    if (Prisma.Decimal.isDecimal(value)) return (value as Prisma.Decimal).toFixed();
-    if (typeof value === "string" && DECIMAL_TEXT.test(value)) return value;
-    if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+    if (Prisma.Decimal.isDecimal(value)) return withCents(value as Prisma.Decimal);
+    if (typeof value === "string" && DECIMAL_TEXT.test(value)) return withCents(new Prisma.Decimal(value));
+    if (typeof value === "number" && Number.isSafeInteger(value)) return withCents(new Prisma.Decimal(value));
     throw new GraphQLError(`Decimal cannot represent ${typeof value} value: ${String(value)}`);
   },
   parseValue(value) {
@@ -33,23 +33,20 @@ export const DecimalScalar = new GraphQLScalarType<Prisma.Decimal, string>({
   },
 });
 
+/**
+ * At least two decimals ("12.50", never "12.5"; "4.125" stays): every
+ * Decimal of the schema is money or a percentage from a numeric(…, 2)
+ * column, and Prisma.Decimal drops trailing zeros. The one place that
+ * formats them: resolvers return Decimals as they come.
+ */
+function withCents(value: Prisma.Decimal): string {
+  return value.toFixed(Math.max(2, value.decimalPlaces()));
+}
+
 function parseDecimal(value: unknown): Prisma.Decimal {
   if (typeof value === "string" && DECIMAL_TEXT.test(value.trim())) return new Prisma.Decimal(value.trim());
   if (typeof value === "number" && Number.isSafeInteger(value)) return new Prisma.Decimal(value);
   throw new GraphQLError('Decimal values are strings in plain notation, e.g. "19.99".', {
     extensions: { code: "BAD_USER_INPUT" },
   });
-}
-
-/**
- * Money and percentages as the API sends them: two decimals ("12.50",
- * never "12.5"). Every Decimal field of the schema is a numeric(…, 2)
- * column; Prisma.Decimal drops trailing zeros, so each resolver formats
- * through this one function.
- */
-export function money(value: Prisma.Decimal | number | string): string;
-export function money(value: Prisma.Decimal | number | string | null | undefined): string | null;
-export function money(value: Prisma.Decimal | number | string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  return (Prisma.Decimal.isDecimal(value) ? (value as Prisma.Decimal) : new Prisma.Decimal(value)).toFixed(2);
 }

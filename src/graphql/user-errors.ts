@@ -20,6 +20,7 @@ export abstract class UserError extends Error {
 
   constructor(message: string, options: { field?: string | null } = {}) {
     super(message);
+    this.name = new.target.name;
     this.field = options.field ?? null;
   }
 
@@ -36,25 +37,21 @@ export abstract class UserError extends Error {
 
 /** The record does not exist, or the caller may not see it (the two look alike on purpose). */
 export class NotFoundError extends UserError {
-  override name = "NotFoundError";
   readonly code = "NOT_FOUND" as const;
 }
 
 /** The input is malformed or incomplete. */
 export class InvalidInputError extends UserError {
-  override name = "InvalidInputError";
   readonly code = "BAD_USER_INPUT" as const;
 }
 
 /** The caller may see the record but not do this to it. */
 export class ForbiddenError extends UserError {
-  override name = "ForbiddenError";
   readonly code = "FORBIDDEN" as const;
 }
 
 /** The record's state does not allow the change (an invalid transition, a stale version, a duplicate). */
 export class ConflictError extends UserError {
-  override name = "ConflictError";
   readonly code = "CONFLICT" as const;
   /** A stable reason clients may branch on, e.g. INVALID_TRANSITION. */
   readonly reason: string;

@@ -26,23 +26,17 @@ export const UserErrorInterface = builder.interfaceRef<UserError>("UserError").i
   }),
 });
 
-builder.objectType(NotFoundError, {
-  name: "NotFoundError",
-  interfaces: [UserErrorInterface],
-  isTypeOf: (value) => value instanceof NotFoundError,
-});
-
-builder.objectType(InvalidInputError, {
-  name: "InvalidInputError",
-  interfaces: [UserErrorInterface],
-  isTypeOf: (value) => value instanceof InvalidInputError,
-});
-
-builder.objectType(ForbiddenError, {
-  name: "ForbiddenError",
-  interfaces: [UserErrorInterface],
-  isTypeOf: (value) => value instanceof ForbiddenError,
-});
+for (const [ErrorClass, name] of [
+  [NotFoundError, "NotFoundError"],
+  [InvalidInputError, "InvalidInputError"],
+  [ForbiddenError, "ForbiddenError"],
+] as const) {
+  builder.objectType(ErrorClass, {
+    name,
+    interfaces: [UserErrorInterface],
+    isTypeOf: (value) => value instanceof ErrorClass,
+  });
+}
 
 builder.objectType(ConflictError, {
   name: "ConflictError",

@@ -2,7 +2,6 @@ import { builder } from "../../builder";
 import { ListingStatus as ListingStatusValues } from "../../generated/prisma/enums";
 import { prismaEnum } from "../../graphql/prisma-enum";
 import { uuidNode } from "../../graphql/node-id";
-import { money } from "../../graphql/decimal-scalar";
 
 export const ListingStatus = prismaEnum("ListingStatus", ListingStatusValues);
 
@@ -22,28 +21,20 @@ export const MarketplaceProduct = builder.prismaNode("MarketplaceProduct", {
     category: t.exposeString("category"),
     subcategory: t.exposeString("subcategory", { nullable: true }),
     productType: t.exposeString("productType"),
-    basePrice: t.field({
+    basePrice: t.expose("basePrice", {
       type: "Decimal",
       description: "The supplier's price per unit.",
-      select: { basePrice: true },
-      resolve: (listing) => money(listing.basePrice),
     }),
-    platformFeePercentage: t.field({
+    platformFeePercentage: t.expose("platformFeePercentage", {
       type: "Decimal",
-      select: { platformFeePercentage: true },
-      resolve: (listing) => money(listing.platformFeePercentage),
     }),
-    platformFeeAmount: t.field({
+    platformFeeAmount: t.expose("platformFeeAmount", {
       type: "Decimal",
       description: "round(basePrice × platformFeePercentage / 100, 2), computed by the database.",
-      select: { platformFeeAmount: true },
-      resolve: (listing) => money(listing.platformFeeAmount),
     }),
-    finalPrice: t.field({
+    finalPrice: t.expose("finalPrice", {
       type: "Decimal",
       description: "What a buyer pays per unit: basePrice + platformFeeAmount, computed by the database.",
-      select: { finalPrice: true },
-      resolve: (listing) => money(listing.finalPrice),
     }),
     stockQuantity: t.exposeInt("stockQuantity"),
     reservedQuantity: t.exposeInt("reservedQuantity"),
@@ -68,11 +59,9 @@ export const MarketplaceProduct = builder.prismaNode("MarketplaceProduct", {
     shippingFrom: t.exposeString("shippingFrom", { nullable: true }),
     status: t.expose("status", { type: ListingStatus }),
     isFeatured: t.exposeBoolean("isFeatured"),
-    rating: t.field({
+    rating: t.expose("rating", {
       type: "Decimal",
       nullable: true,
-      select: { rating: true },
-      resolve: (listing) => money(listing.rating),
     }),
     views: t.exposeInt("views"),
     sales: t.exposeInt("sales"),

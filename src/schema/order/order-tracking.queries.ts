@@ -1,6 +1,5 @@
 import { builder } from "../../builder";
-import { money } from "../../graphql/decimal-scalar";
-import type { Prisma } from "../../generated/prisma/client";
+import { Prisma } from "../../generated/prisma/client";
 import {
   type OrderStatus as OrderStatusValue,
   type StageStatus as StageStatusValue,
@@ -23,7 +22,7 @@ interface TrackedStageShape {
   stageNumber: number;
   stageName: string;
   status: StageStatusValue;
-  completionPercentage: string;
+  completionPercentage: Prisma.Decimal;
 }
 
 interface TrackedOrderShape {
@@ -118,7 +117,7 @@ function trackedStages(stages: Prisma.JsonValue): TrackedStageShape[] {
         stageName,
         status: status as StageStatusValue,
         // Exact: through the number's shortest text form, never float arithmetic.
-        completionPercentage: money(String(completionPercentage ?? 0)),
+        completionPercentage: new Prisma.Decimal(String(completionPercentage ?? 0)).toDecimalPlaces(2),
       },
     ];
   });

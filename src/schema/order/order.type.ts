@@ -1,11 +1,11 @@
 import { builder } from "../../builder";
+import { Prisma } from "../../generated/prisma/client";
 import { uuidNode } from "../../graphql/node-id";
 import { PublicProfile, publicProfileLoader } from "../user/public-profile";
 import { orderAmountLoader } from "./order-amounts";
 import { OrderStatus, PaymentStatus, PaymentTransactionStatus } from "./order-enums";
 import { STAGE_NAMES } from "../../services/production-stages";
 import { ProductionStage } from "./production-stage.type";
-import { money } from "../../graphql/decimal-scalar";
 
 /**
  * A buyer's order and what hangs off it. Which orders a caller sees is
@@ -23,7 +23,7 @@ const SUPPLIER_ORDERS_ORDER = [{ createdAt: "asc" }, { id: "asc" }] as const;
 
 export interface StageProgressShape {
   stageNumber: number;
-  completionPercentage: string;
+  completionPercentage: Prisma.Decimal;
 }
 
 const StageProgress = builder.objectRef<StageProgressShape>("StageProgress").implement({
@@ -46,7 +46,8 @@ export function stageProgressList(progress: unknown): StageProgressShape[] {
     .filter(([stage, pct]) => /^[1-8]$/.test(stage) && (typeof pct === "number" || typeof pct === "string"))
     .map(([stage, pct]) => ({
       stageNumber: Number(stage),
-      completionPercentage: money(pct as number | string),
+      // An average of the supplier orders: rounded to the column scale.
+      completionPercentage: new Prisma.Decimal(pct as number | string).toDecimalPlaces(2),
     }))
     .sort((a, b) => a.stageNumber - b.stageNumber);
 }
@@ -151,16 +152,12 @@ export const OrderItem = builder.prismaNode("OrderItem", {
   fields: (t) => ({
     description: t.exposeString("description"),
     quantity: t.exposeInt("quantity"),
-    unitPrice: t.field({
+    unitPrice: t.expose("unitPrice", {
       type: "Decimal",
-      select: { unitPrice: true },
-      resolve: (item) => money(item.unitPrice),
     }),
-    lineTotal: t.field({
+    lineTotal: t.expose("lineTotal", {
       type: "Decimal",
       description: "quantity × unitPrice, computed by the database.",
-      select: { lineTotal: true },
-      resolve: (item) => money(item.lineTotal),
     }),
     customization: t.expose("customization", { type: "JSON" }),
     marketplaceProduct: t.relation("marketplaceProduct", {
@@ -176,10 +173,8 @@ export const Payment = builder.prismaNode("Payment", {
   ...uuidNode,
   authScopes: { apiScope: "orders:read" },
   fields: (t) => ({
-    amount: t.field({
+    amount: t.expose("amount", {
       type: "Decimal",
-      select: { amount: true },
-      resolve: (payment) => money(payment.amount),
     }),
     currency: t.exposeString("currency"),
     method: t.exposeString("method"),

@@ -1,7 +1,6 @@
 import { builder } from "../../builder";
 import { uuidNode } from "../../graphql/node-id";
 import { StageStatus } from "./order-enums";
-import { money } from "../../graphql/decimal-scalar";
 
 /**
  * One of the eight stages of a supplier order. Buyers read the stages of
@@ -16,11 +15,9 @@ export const ProductionStage = builder.prismaNode("ProductionStage", {
     stageName: t.exposeString("stageName"),
     description: t.exposeString("description", { nullable: true }),
     status: t.expose("status", { type: StageStatus }),
-    completionPercentage: t.field({
+    completionPercentage: t.expose("completionPercentage", {
       type: "Decimal",
       description: "0.00 to 100.00.",
-      select: { completionPercentage: true },
-      resolve: (stage) => money(stage.completionPercentage),
     }),
     targetDate: t.expose("targetDate", { type: "Date", nullable: true }),
     startedAt: t.expose("startedAt", { type: "DateTime", nullable: true }),

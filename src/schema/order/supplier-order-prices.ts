@@ -1,7 +1,6 @@
 import { loaderByIds } from "../../graphql/loaders";
 import { isSignedIn } from "../../graphql/auth-scopes";
 import type { Prisma } from "../../generated/prisma/client";
-import { money } from "../../graphql/decimal-scalar";
 
 /**
  * The money columns of supplier_orders under DOMAIN.md's column rule: a
@@ -13,10 +12,10 @@ import { money } from "../../graphql/decimal-scalar";
  * request for every supplier order on a page.
  */
 export interface SupplierOrderPrices {
-  buyerPrice: string | null;
-  supplierPrice: string | null;
-  margin: string | null;
-  counterOfferPrice: string | null;
+  buyerPrice: Prisma.Decimal | null;
+  supplierPrice: Prisma.Decimal | null;
+  margin: Prisma.Decimal | null;
+  counterOfferPrice: Prisma.Decimal | null;
 }
 
 const NONE: SupplierOrderPrices = Object.freeze({
@@ -42,10 +41,10 @@ export const supplierOrderPricesLoader = loaderByIds<SupplierOrderPrices>(async 
   return rows.map((row): [string, SupplierOrderPrices] => [
     row.id,
     {
-      buyerPrice: money(row.buyer_price),
-      supplierPrice: money(row.supplier_price),
-      margin: money(row.margin),
-      counterOfferPrice: money(row.counter_offer_price),
+      buyerPrice: row.buyer_price,
+      supplierPrice: row.supplier_price,
+      margin: row.margin,
+      counterOfferPrice: row.counter_offer_price,
     },
   ]);
 }, NONE);

@@ -1,5 +1,4 @@
 import { builder } from "../../builder";
-import { money } from "../../graphql/decimal-scalar";
 import {
   VerificationStatus as VerificationStatusValues,
   SupplierTier as SupplierTierValues,
@@ -32,17 +31,13 @@ export const Supplier = builder.prismaNode("Supplier", {
     specializations: t.exposeStringList("specializations"),
     verificationStatus: t.expose("verificationStatus", { type: VerificationStatus }),
     tier: t.expose("tier", { type: SupplierTier }),
-    rating: t.field({
+    rating: t.expose("rating", {
       type: "Decimal",
       description: "Average rating, 0.00 to 5.00.",
-      select: { rating: true },
-      resolve: (supplier) => money(supplier.rating),
     }),
-    onTimeDeliveryRate: t.field({
+    onTimeDeliveryRate: t.expose("onTimeDeliveryRate", {
       type: "Decimal",
       description: "Share of orders delivered on time, in percent (0.00 to 100.00).",
-      select: { onTimeDeliveryRate: true },
-      resolve: (supplier) => money(supplier.onTimeDeliveryRate),
     }),
     leadTimeDays: t.exposeInt("leadTimeDays"),
     minimumOrderQuantity: t.exposeInt("minimumOrderQuantity"),
