@@ -5,8 +5,8 @@ import { schema } from "../src/schema";
 
 /**
  * Writes schema.graphql at the repository root: the reviewed contract.
- * Sorted, so a diff shows only real changes. test/schema.test.ts fails
- * when the committed file is stale.
+ * Sorted, so a diff shows only real changes. CI (.ci/run) fails when the
+ * committed file is stale.
  */
 export const SCHEMA_FILE = path.resolve(__dirname, "..", "schema.graphql");
 

@@ -1,5 +1,4 @@
 import SchemaBuilder from "@pothos/core";
-import DataloaderPlugin from "@pothos/plugin-dataloader";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin, { type PrismaClient as PothosPrismaClient } from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
@@ -50,12 +49,10 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   // scope-auth first, so no other plugin's wrapper runs before authorization.
   // mutationErrors right after errors: its wrapper runs inside the errors plugin's.
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, MutationErrorsPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, MutationErrorsPlugin, PrismaPlugin, RelayPlugin],
   scopeAuth: {
     // Scopes and their loaders live in schema/auth-scopes.ts (one place to review).
     authScopes: authScopesFor,
-    // Subscriptions are authorized when created, not on every event.
-    authorizeOnSubscribe: true,
     // UNAUTHENTICATED / FORBIDDEN in extensions.code instead of the plugin's plain Error.
     unauthorizedError: (_parent, context, _info, result) => unauthorizedError(context, result),
   },

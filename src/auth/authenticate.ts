@@ -12,6 +12,7 @@ import {
 import type { Logger } from "pino";
 import type { Config } from "../config";
 import type { PrismaClient } from "../db/prisma";
+import { isUuid } from "../db/uuid";
 import { type TransactionTimings, withRequestTransaction } from "../db/request-transaction";
 import type { AppRole } from "../generated/prisma/client";
 import { type ApiKeyStore, createApiKeyStore } from "./api-keys";
@@ -74,7 +75,6 @@ const MAX_TOKEN_LENGTH = 8 * 1024;
 /** Our key ids are plain (config.ts); a provider's may carry base64 characters, never `/`, `\` or `:`. */
 const OWN_KID = /^[A-Za-z0-9_-]{1,64}$/;
 const EXTERNAL_KID = /^[A-Za-z0-9._+=-]{1,256}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** An external user found active is not asked again for this long (disabling takes effect after it). */
 const EXTERNAL_USER_RECHECK_MS = 5 * 60_000;
 const MAX_REMEMBERED_EXTERNAL_USERS = 10_000;
@@ -106,7 +106,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (
       payload["role"] !== ACCESS_TOKEN_ROLE ||
       typeof payload.sub !== "string" ||
-      !UUID.test(payload.sub) ||
+      !isUuid(payload.sub) ||
       !Array.isArray(roles) ||
       !roles.every(isAppRole) ||
       payload["scopes"] !== undefined

@@ -35,11 +35,9 @@ export interface QueryEvent {
 
 /**
  * A Prisma client over `@prisma/adapter-pg`, on a pool sized and timed
- * deliberately. `$disconnect()` also ends the pool.
- *
- * Relation loading: `relationJoins` is enabled in the schema, so callers (and
- * the Pothos plugin) may pass `relationLoadStrategy: "join"` to load a page
- * and its relations in one statement instead of one per table.
+ * deliberately. `$disconnect()` also ends the pool. Request transactions
+ * load relations with one statement per table: src/db/request-transaction.ts
+ * says why "join" fails on the tables with column grants.
  */
 export function createPrismaClient(options: PrismaClientOptions): PrismaClient {
   const pool = new pg.Pool({

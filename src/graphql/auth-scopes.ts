@@ -1,3 +1,4 @@
+import { isUuid } from "../db/uuid";
 import { loaderByIds } from "./loaders";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { type AuthFailure, AuthScopeFailureType, type ForbiddenResult } from "@pothos/plugin-scope-auth";
@@ -107,7 +108,7 @@ export function authScopesFor(context: Context): ScopeInitializer {
  */
 export function orderUuid(value: OrderReference): string {
   if (typeof value !== "string") return parseUuid(value.id, "id");
-  if (/^[0-9a-f-]{36}$/i.test(value)) return parseUuid(value, "id");
+  if (isUuid(value)) return value;
   let decoded: { typename: string; id: string };
   try {
     decoded = decodeGlobalID(value);

@@ -1,7 +1,6 @@
 import { type GraphQLResolveInfo, isObjectType } from "graphql";
 import { badUserInput } from "./errors";
-
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../db/uuid";
 
 /**
  * The raw id inside a global id, checked before it reaches SQL: in the
@@ -9,7 +8,7 @@ const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  * would abort every sibling field's query too.
  */
 export function parseUuid(id: string, what = "id"): string {
-  if (!UUID_TEXT.test(id)) throw badUserInput(`"${what}" is not a valid id.`);
+  if (!isUuid(id)) throw badUserInput(`"${what}" is not a valid id.`);
   return id.toLowerCase();
 }
 

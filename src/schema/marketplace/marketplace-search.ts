@@ -2,6 +2,7 @@ import { badUserInput } from "../../graphql/errors";
 import type { RequestTransactionClient } from "../../db/request-transaction";
 import { type ListingStatus, Prisma } from "../../generated/prisma/client";
 import type { PageRequest } from "../../graphql/connection-args";
+import { isUuid } from "../../db/uuid";
 
 /**
  * The marketplace listing query: filters, orderings and keyset pagination in
@@ -230,7 +231,6 @@ function afterPosition(spec: SortSpec, position: Position): Prisma.Sql {
 // ---------------------------------------------------------------- cursors
 
 const CURSOR_VERSION = "mp1";
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Opaque to clients; names its ordering so a cursor of another ordering is refused, not misread. */
 function encodeCursor(order: MarketplaceOrder, key: string | null, id: string): string {
@@ -252,7 +252,7 @@ function decodeCursor(cursor: string, spec: SortSpec): Position {
     });
   }
   const keyValid = key === null ? spec.nullable : typeof key === "string" && spec.keyPattern.test(key);
-  if (!keyValid || typeof id !== "string" || !UUID_TEXT.test(id)) throw invalidCursor();
+  if (!keyValid || typeof id !== "string" || !isUuid(id)) throw invalidCursor();
   return { key: key as string | null, id };
 }
 
