@@ -51,7 +51,7 @@ export const builder = new SchemaBuilder<{
   // mutationErrors right after errors: its wrapper runs inside the errors plugin's.
   plugins: [ScopeAuthPlugin, ErrorsPlugin, MutationErrorsPlugin, PrismaPlugin, RelayPlugin],
   scopeAuth: {
-    // Scopes and their loaders live in schema/auth-scopes.ts (one place to review).
+    // Scopes and their loaders live in src/graphql/auth-scopes.ts (one place to review).
     authScopes: authScopesFor,
     // UNAUTHENTICATED / FORBIDDEN in extensions.code instead of the plugin's plain Error.
     unauthorizedError: (_parent, context, _info, result) => unauthorizedError(context, result),

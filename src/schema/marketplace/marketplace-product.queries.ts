@@ -1,5 +1,7 @@
 import { queryFromInfo } from "@pothos/plugin-prisma";
 import { builder } from "../../builder";
+import type { Context } from "../../context";
+import { authScopesFor, isSignedIn } from "../../graphql/auth-scopes";
 import { badUserInput } from "../../graphql/errors";
 import { pageRequest } from "../../graphql/connection-args";
 import { parseUuid } from "../../graphql/node-id";
@@ -55,7 +57,8 @@ builder.queryFields((t) => ({
       },
       resolve: async (_root, args, context, info) => {
         const page = pageRequest(args);
-        const filter = parseFilter(args.filter);
+        const filter = withViewerCondition(context, parseFilter(args.filter));
+        if (!filter) return EMPTY_PAGE;
         const order = effectiveOrder(args.orderBy, filter);
         const tx = context.db.tx;
 
@@ -106,6 +109,33 @@ builder.queryFields((t) => ({
       context.db.tx.marketplaceProduct.findUnique({ ...query, where: { slug } }),
   }),
 }));
+
+const EMPTY_PAGE = {
+  edges: [],
+  pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+  totalCount: () => 0,
+};
+
+/**
+ * The filter with the caller's own condition (sql/CONVENTIONS.md: policies
+ * are guards, not filters), or null when the caller may see none of what it
+ * asks for. Anonymous callers and signed-in ones without the supplier role
+ * see approved listings only (select_approved; select_own needs a supplier,
+ * all_admin an admin session: API keys never act as admins), so the query
+ * says `status = 'approved'` and marketplace_products_approved_idx serves
+ * the page. Left to the policies, a signed-in buyer's page was a sequential
+ * scan and sort of every listing (the OR of the three policies matches no
+ * index). Suppliers (approved or their own) and admin sessions (all) are
+ * left to RLS: marketplace-search.ts has no OR condition to say "or mine".
+ */
+function withViewerCondition(context: Context, filter: MarketplaceFilter): MarketplaceFilter | null {
+  const { viewer } = context;
+  const approvedOnly =
+    !isSignedIn(viewer) || (authScopesFor(context).admin !== true && !viewer.roles.includes("supplier"));
+  if (!approvedOnly) return filter;
+  if (filter.status && filter.status !== "approved") return null;
+  return { ...filter, status: "approved" };
+}
 
 interface FilterInput {
   search?: string | null;

@@ -1,7 +1,9 @@
+import { createContextCache } from "@pothos/core";
 import { builder } from "../../builder";
+import type { Context } from "../../context";
 import { badUserInput } from "../../graphql/errors";
 import type { Prisma } from "../../generated/prisma/client";
-import { orderUuid } from "../../graphql/auth-scopes";
+import { authScopesFor, isSignedIn, orderUuid } from "../../graphql/auth-scopes";
 import { assertPageArgs } from "../../graphql/connection-args";
 import { parseUuid } from "../../graphql/node-id";
 import { Supplier } from "../supplier/supplier.type";
@@ -9,6 +11,16 @@ import { OrderStatus } from "./order-enums";
 import { Order, OrderConnection } from "./order.type";
 
 const MAX_SEARCH_LENGTH = 100;
+
+/**
+ * Up to this many orders through its supplier orders, a supplier's
+ * condition lists their ids (an index probe each); above it, it says
+ * "holding a supplier order of mine" instead, which no index serves but
+ * which a supplier that busy meets every few rows of the newest-first walk
+ * anyway. Prisma binds every id of an IN list, and Postgres takes at most
+ * 32,767 parameters per statement.
+ */
+const MAX_LISTED_SUPPLIER_ORDERS = 1_000;
 
 /** Newest first; the id breaks ties so every position (and cursor) is unique. */
 const ORDERS_ORDER: Prisma.OrderOrderByWithRelationInput[] = [{ createdAt: "desc" }, { id: "desc" }];
@@ -37,7 +49,7 @@ interface OrderFilterInput {
   search?: string | null;
 }
 
-/** The filter as a Prisma condition; RLS is added by Postgres to whatever this says. */
+/** The filter as a Prisma condition; ANDed with the caller's own (viewerOrderWhere), and RLS guards both. */
 export function orderWhere(filter: OrderFilterInput | null | undefined): Prisma.OrderWhereInput {
   if (!filter) return {};
   const where: Prisma.OrderWhereInput[] = [];
@@ -64,6 +76,80 @@ export function orderWhere(filter: OrderFilterInput | null | undefined): Prisma.
   return where.length > 0 ? { AND: where } : {};
 }
 
+/** The caller's supplier, and the orders holding its supplier orders (null: more than the cap). */
+interface SupplierSide {
+  supplierId: string;
+  orderIds: string[] | null;
+}
+
+/**
+ * Whose orders a list asks for: the SELECT policies on orders (migration
+ * 008) as the query's own condition, so Postgres reaches the caller's rows
+ * through their indexes instead of walking every order through the policies
+ * (sql/CONVENTIONS.md: policies are guards, not filters). The same rows as
+ * RLS alone:
+ *   - select_buyer: the caller's orders as buyer (no role needed, as in the
+ *     policy: someone who lost the buyer role still sees what they bought);
+ *   - select_supplier (app.orders_as_supplier(), only with the supplier
+ *     role): orders assigned to the caller's supplier or holding one of its
+ *     supplier orders, pending ones included;
+ *   - all_admin: no condition (null) for an admin session. API keys never act
+ *     as admins (src/graphql/auth-scopes.ts): an admin's key lists what its
+ *     owner's other roles reach, narrower than RLS, never wider.
+ */
+export async function viewerOrderWhere(context: Context): Promise<Prisma.OrderWhereInput | null> {
+  const { viewer } = context;
+  // Anonymous callers are refused before any resolver runs; they read no orders anyway.
+  if (!isSignedIn(viewer)) return { id: { in: [] } };
+  if (authScopesFor(context).admin === true) return null;
+  const parties: Prisma.OrderWhereInput[] = [{ buyerId: viewer.id }];
+  const supplier = viewer.roles.includes("supplier") ? await supplierSide(context) : null;
+  if (supplier) {
+    parties.push({ supplierId: supplier.supplierId });
+    if (supplier.orderIds === null) {
+      parties.push({ supplierOrders: { some: { supplierId: supplier.supplierId } } });
+    } else if (supplier.orderIds.length > 0) {
+      parties.push({ id: { in: supplier.orderIds } });
+    }
+  }
+  return parties.length === 1 ? parties[0]! : { OR: parties };
+}
+
+/**
+ * The supplier side of the policy, read first in one short statement (once
+ * per request: the page and its totalCount share it), with the policy's own
+ * helper: app.current_supplier_id() is the caller's supplier only while the
+ * claims carry the supplier role. The condition then names the supplier and
+ * the order ids, which the indexes on orders serve (one BitmapOr with the
+ * buyer's). As Prisma relation filters (`supplier: { userId }`,
+ * `supplierOrders: { some }`) the same condition is a join and a correlated
+ * EXISTS under OR, which walk every order like RLS alone
+ * (bench/results/identity.json).
+ */
+const supplierSide = createContextCache(async (context: Context): Promise<SupplierSide | null> => {
+  const [row] = await context.db.tx.$queryRaw<{ supplier_id: string; order_ids: string[] }[]>`
+    select s.id::text as supplier_id,
+           array(select distinct so.buyer_order_id::text from supplier_orders so
+                  where so.supplier_id = s.id limit ${MAX_LISTED_SUPPLIER_ORDERS + 1}) as order_ids
+      from (select app.current_supplier_id() as id) s
+     where s.id is not null`;
+  if (!row) return null;
+  return {
+    supplierId: row.supplier_id,
+    orderIds: row.order_ids.length <= MAX_LISTED_SUPPLIER_ORDERS ? row.order_ids : null,
+  };
+});
+
+/** The caller's condition and the filter: what both the page and its totalCount ask for. */
+async function ordersWhere(
+  context: Context,
+  filter: OrderFilterInput | null | undefined,
+): Promise<Prisma.OrderWhereInput> {
+  const filtered = orderWhere(filter);
+  const visible = await viewerOrderWhere(context);
+  return visible ? { AND: [visible, filtered] } : filtered;
+}
+
 builder.queryFields((t) => ({
   orders: t.prismaConnection(
     {
@@ -73,18 +159,15 @@ builder.queryFields((t) => ({
         "Orders the caller may see, newest first: a buyer's own, a supplier's assigned ones, every order for admins.",
       args: { filter: t.arg({ type: OrderFilter }) },
       authScopes: { $all: { authenticated: true, apiScope: "orders:read" } },
-      totalCount: (_parent, args, context) => context.db.tx.order.count({ where: orderWhere(args.filter) }),
-      resolve: (query, _parent, args, context) => {
+      totalCount: async (_parent, args, context) =>
+        context.db.tx.order.count({ where: await ordersWhere(context, args.filter) }),
+      resolve: async (query, _parent, args, context) => {
         // Above the cap is an error, not Pothos' silent clamp.
         assertPageArgs(args);
         return context.db.tx.order.findMany({
           ...query,
-          where: orderWhere(args.filter),
+          where: await ordersWhere(context, args.filter),
           orderBy: ORDERS_ORDER,
-          // One statement per relation table, whatever the page size. Not "join":
-          // for to-many relations Prisma's lateral join reads whole rows, and the
-          // request roles may not read every column of supplier_orders (42501).
-          relationLoadStrategy: "query",
         });
       },
     },

@@ -1,6 +1,8 @@
 import { builder } from "../../builder";
+import type { Context } from "../../context";
 import { badUserInput } from "../../graphql/errors";
 import type { Prisma } from "../../generated/prisma/client";
+import { authScopesFor, isSignedIn } from "../../graphql/auth-scopes";
 import { assertPageArgs } from "../../graphql/connection-args";
 import { findByUuid } from "../../graphql/node-id";
 import { Supplier, SupplierConnection, VerificationStatus } from "./supplier.type";
@@ -53,6 +55,42 @@ function supplierWhere(filter: SupplierFilterInput | null | undefined): Prisma.S
   return where.length > 0 ? { AND: where } : {};
 }
 
+/**
+ * Whose suppliers a list asks for: the SELECT policies on suppliers (006,
+ * 008) as the query's own condition (sql/CONVENTIONS.md: policies are
+ * guards, not filters); the same rows as RLS alone:
+ *   - select_verified: verified suppliers, for everyone (anonymous callers: only these);
+ *   - select_own: the caller's own, whatever its status (no role needed, as in the policy);
+ *   - select_of_my_orders (app.suppliers_of_my_orders()): the suppliers of
+ *     the caller's orders as buyer, assigned or holding a supplier order;
+ *   - all_admin: no condition (null) for an admin session; API keys never
+ *     act as admins (src/graphql/auth-scopes.ts).
+ */
+export function viewerSupplierWhere(context: Context): Prisma.SupplierWhereInput | null {
+  const { viewer } = context;
+  const verified: Prisma.SupplierWhereInput = { verificationStatus: "verified" };
+  if (!isSignedIn(viewer)) return verified;
+  if (authScopesFor(context).admin === true) return null;
+  return {
+    OR: [
+      verified,
+      { userId: viewer.id },
+      { orders: { some: { buyerId: viewer.id } } },
+      { supplierOrders: { some: { buyerOrder: { buyerId: viewer.id } } } },
+    ],
+  };
+}
+
+/** The caller's condition and the filter: what both the page and its totalCount ask for. */
+function suppliersWhere(
+  context: Context,
+  filter: SupplierFilterInput | null | undefined,
+): Prisma.SupplierWhereInput {
+  const filtered = supplierWhere(filter);
+  const visible = viewerSupplierWhere(context);
+  return visible ? { AND: [visible, filtered] } : filtered;
+}
+
 builder.queryFields((t) => ({
   suppliers: t.prismaConnection(
     {
@@ -63,15 +101,13 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: SupplierFilter }) },
       authScopes: { $any: { person: true, apiScope: "suppliers:read" } },
       totalCount: (_parent, args, context) =>
-        context.db.tx.supplier.count({ where: supplierWhere(args.filter) }),
+        context.db.tx.supplier.count({ where: suppliersWhere(context, args.filter) }),
       resolve: (query, _parent, args, context) => {
         assertPageArgs(args);
         return context.db.tx.supplier.findMany({
           ...query,
-          where: supplierWhere(args.filter),
+          where: suppliersWhere(context, args.filter),
           orderBy: SUPPLIERS_ORDER,
-          // Not "join": a to-many lateral join reads whole rows, past column grants.
-          relationLoadStrategy: "query",
         });
       },
     },
