@@ -120,21 +120,18 @@ const EMPTY_PAGE = {
  * The filter with the caller's own condition (sql/CONVENTIONS.md: policies
  * are guards, not filters), or null when the caller may see none of what it
  * asks for. Anonymous callers and signed-in ones without the supplier role
- * see approved listings only (select_approved; select_own needs a supplier,
- * all_admin an admin session: API keys never act as admins), so the query
- * says `status = 'approved'` and marketplace_products_approved_idx serves
- * the page. Left to the policies, a signed-in buyer's page was a sequential
- * scan and sort of every listing (the OR of the three policies matches no
- * index). Suppliers (approved or their own) and admin sessions (all) are
- * left to RLS: marketplace-search.ts has no OR condition to say "or mine".
+ * see approved listings only (select_approved); suppliers approved ones and
+ * their own (select_own); admin sessions all (API keys never act as admins).
+ * Left to the policies, a signed-in buyer's page was a sequential scan and
+ * sort of every listing (the OR of the three policies matches no index).
  */
 function withViewerCondition(context: Context, filter: MarketplaceFilter): MarketplaceFilter | null {
   const { viewer } = context;
-  const approvedOnly =
-    !isSignedIn(viewer) || (authScopesFor(context).admin !== true && !viewer.roles.includes("supplier"));
-  if (!approvedOnly) return filter;
+  if (isSignedIn(viewer) && authScopesFor(context).admin === true) return filter;
+  if (isSignedIn(viewer) && viewer.roles.includes("supplier"))
+    return { ...filter, visibility: "approvedOrOwn" };
   if (filter.status && filter.status !== "approved") return null;
-  return { ...filter, status: "approved" };
+  return { ...filter, visibility: "approved" };
 }
 
 interface FilterInput {

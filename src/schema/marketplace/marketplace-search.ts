@@ -25,6 +25,12 @@ export interface MarketplaceFilter {
   supplierId?: string | null;
   featured?: boolean | null;
   status?: ListingStatus | null;
+  /**
+   * The caller's own condition (set by the resolver, never by the client):
+   * "approved" — approved listings only; "approvedOrOwn" — approved ones and
+   * the calling supplier's own; absent — no condition (admin sessions).
+   */
+  visibility?: "approved" | "approvedOrOwn";
 }
 
 export interface PageRow {
@@ -187,6 +193,13 @@ function filterConditions(filter: MarketplaceFilter): Prisma.Sql[] {
   if (filter.featured != null) conditions.push(Prisma.sql`mp.is_featured = ${filter.featured}`);
   // Narrows what RLS allows; it can never widen it.
   if (filter.status) conditions.push(Prisma.sql`mp.status = ${filter.status}::listing_status`);
+  // The policies (select_approved, select_own) as the query's own condition.
+  if (filter.visibility === "approved") conditions.push(Prisma.sql`mp.status = 'approved'`);
+  if (filter.visibility === "approvedOrOwn") {
+    conditions.push(
+      Prisma.sql`(mp.status = 'approved' or mp.supplier_id = (select app.current_supplier_id()))`,
+    );
+  }
   return conditions;
 }
 
