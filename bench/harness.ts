@@ -80,7 +80,7 @@ export async function benchDatabase(name: string, scale: Scale): Promise<BenchDa
     await provisionDatabase(server.adminUrl, name);
     const adminUrl = databaseUrl(server.adminUrl, { database: name });
     const apiUrl = databaseUrl(server.apiUrl, { database: name });
-    await migrate(adminUrl, { logger, apiPassword: server.apiPassword });
+    await migrate(adminUrl, { logger, apiPassword: server.apiPassword, claimsKey: server.claimsKey });
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     try {

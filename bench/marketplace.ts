@@ -22,6 +22,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { createApp } from "../src/app";
+import { signClaims } from "../src/db/identity";
 import { PROJECT_ROOT } from "../src/project-root";
 import { REQUESTS, type Scale, benchDatabase, measure } from "./harness";
 
@@ -144,8 +145,11 @@ async function main(): Promise<void> {
         const client = await pool.connect();
         try {
           await client.query("begin read only");
+          // The same identity statement the server sends: role and signed claims, one round trip.
+          const claims = signClaims({ role: "anonymous" });
           await client.query(
-            "select set_config('role', 'anonymous', true), set_config('request.jwt.claims', '{\"role\":\"anonymous\"}', true)",
+            "select set_config('role', 'anonymous', true), set_config('request.jwt.claims', $1, true), set_config('request.jwt.claims_hmac', $2, true)",
+            [claims.text, claims.signature],
           );
           const { rows } = await client.query(scenario.sql.text, scenario.sql.values);
           await client.query("commit");

@@ -411,13 +411,12 @@ ALTER TABLE app_private.supplier_order_number_seq OWNER TO loomline_owner;
 -- Name: auth_api_key(text); Type: FUNCTION; Schema: app; Owner: loomline_owner
 --
 
-CREATE FUNCTION app.auth_api_key(key_prefix text) RETURNS TABLE(id uuid, user_id uuid, key_hash text, scopes text[], roles public.app_role[], expires_at timestamp with time zone)
+CREATE FUNCTION app.auth_api_key(presented_key text) RETURNS TABLE(id uuid, user_id uuid, scopes text[], roles public.app_role[], expires_at timestamp with time zone)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
     BEGIN ATOMIC
  SELECT k.id,
      k.user_id,
-     k.key_hash,
      k.scopes,
      COALESCE(( SELECT array_agg(r.role ORDER BY r.role) AS array_agg
             FROM public.user_roles r
@@ -425,18 +424,18 @@ CREATE FUNCTION app.auth_api_key(key_prefix text) RETURNS TABLE(id uuid, user_id
      k.expires_at
     FROM (public.api_keys k
       JOIN public.users u ON ((u.id = k.user_id)))
-   WHERE ((k.prefix = auth_api_key.key_prefix) AND (k.revoked_at IS NULL) AND ((k.expires_at IS NULL) OR (k.expires_at > now())) AND (u.disabled_at IS NULL) AND (u.deleted_at IS NULL));
+   WHERE ((k.prefix = "substring"(auth_api_key.presented_key, '^ll_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$'::text)) AND (k.key_hash = encode(public.digest(auth_api_key.presented_key, 'sha256'::text), 'hex'::text)) AND (k.revoked_at IS NULL) AND ((k.expires_at IS NULL) OR (k.expires_at > now())) AND (u.disabled_at IS NULL) AND (u.deleted_at IS NULL));
 END;
 
 
-ALTER FUNCTION app.auth_api_key(key_prefix text) OWNER TO loomline_owner;
+ALTER FUNCTION app.auth_api_key(presented_key text) OWNER TO loomline_owner;
 
 --
--- Name: FUNCTION auth_api_key(key_prefix text); Type: ACL; Schema: app; Owner: loomline_owner
+-- Name: FUNCTION auth_api_key(presented_key text); Type: ACL; Schema: app; Owner: loomline_owner
 --
 
-REVOKE ALL ON FUNCTION app.auth_api_key(key_prefix text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.auth_api_key(key_prefix text) TO anonymous;
+REVOKE ALL ON FUNCTION app.auth_api_key(presented_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.auth_api_key(presented_key text) TO anonymous;
 
 --
 -- Name: auth_create_api_key(text, text, text, text[], timestamp with time zone); Type: FUNCTION; Schema: app; Owner: loomline_owner
@@ -477,30 +476,40 @@ REVOKE ALL ON FUNCTION app.auth_create_api_key(key_name text, key_prefix text, n
 GRANT ALL ON FUNCTION app.auth_create_api_key(key_name text, key_prefix text, new_key_hash text, key_scopes text[], key_expires_at timestamp with time zone) TO authenticated;
 
 --
--- Name: auth_credentials(text); Type: FUNCTION; Schema: app; Owner: loomline_owner
+-- Name: auth_password_params(text); Type: FUNCTION; Schema: app; Owner: loomline_owner
 --
 
-CREATE FUNCTION app.auth_credentials(account_email text) RETURNS TABLE(user_id uuid, password_hash text, disabled boolean)
-    LANGUAGE sql STABLE SECURITY DEFINER
+CREATE FUNCTION app.auth_password_params(account_email text) RETURNS TABLE(salt text, n integer, r integer, p integer)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
-    BEGIN ATOMIC
- SELECT u.id,
-     u.password_hash,
-     ((u.disabled_at IS NOT NULL) OR (u.deleted_at IS NOT NULL))
-    FROM public.users u
-   WHERE (u.email OPERATOR(public.=) (auth_credentials.account_email)::public.citext);
-END;
+    AS $$
+declare
+  stored record;
+  stand_in bytea := substring(
+    app_private.auth_hmac(convert_to('password salt ' || lower(coalesce(account_email, '')), 'UTF8'))
+    from 1 for 16);
+begin
+  select h.salt, h.n, h.r, h.p into stored
+    from users u, app_private.password_hash_parts(u.password_hash) h
+   where u.email = account_email::citext;
+  if stored.salt is null then
+    return query select encode(stand_in, 'base64'), 32768, 8, 1;
+  else
+    return query select encode(stored.salt, 'base64'), stored.n, stored.r, stored.p;
+  end if;
+end;
+$$;
 
 
-ALTER FUNCTION app.auth_credentials(account_email text) OWNER TO loomline_owner;
+ALTER FUNCTION app.auth_password_params(account_email text) OWNER TO loomline_owner;
 
 --
--- Name: FUNCTION auth_credentials(account_email text); Type: ACL; Schema: app; Owner: loomline_owner
+-- Name: FUNCTION auth_password_params(account_email text); Type: ACL; Schema: app; Owner: loomline_owner
 --
 
-REVOKE ALL ON FUNCTION app.auth_credentials(account_email text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.auth_credentials(account_email text) TO anonymous;
-GRANT ALL ON FUNCTION app.auth_credentials(account_email text) TO authenticated;
+REVOKE ALL ON FUNCTION app.auth_password_params(account_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.auth_password_params(account_email text) TO anonymous;
+GRANT ALL ON FUNCTION app.auth_password_params(account_email text) TO authenticated;
 
 --
 -- Name: auth_revoke_api_key(uuid); Type: FUNCTION; Schema: app; Owner: loomline_owner
@@ -538,14 +547,15 @@ GRANT ALL ON FUNCTION app.auth_revoke_api_key(key_id uuid) TO authenticated;
 -- Name: auth_revoke_refresh_token(text); Type: FUNCTION; Schema: app; Owner: loomline_owner
 --
 
-CREATE FUNCTION app.auth_revoke_refresh_token(presented_hash text) RETURNS boolean
+CREATE FUNCTION app.auth_revoke_refresh_token(presented_token text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
     AS $$
 declare
   family uuid;
 begin
-  select t.family_id into family from refresh_tokens t where t.token_hash = presented_hash;
+  select t.family_id into family from refresh_tokens t
+   where t.token_hash = encode(public.digest(presented_token, 'sha256'), 'hex');
   if not found then
     return false;
   end if;
@@ -555,30 +565,32 @@ end;
 $$;
 
 
-ALTER FUNCTION app.auth_revoke_refresh_token(presented_hash text) OWNER TO loomline_owner;
+ALTER FUNCTION app.auth_revoke_refresh_token(presented_token text) OWNER TO loomline_owner;
 
 --
--- Name: FUNCTION auth_revoke_refresh_token(presented_hash text); Type: ACL; Schema: app; Owner: loomline_owner
+-- Name: FUNCTION auth_revoke_refresh_token(presented_token text); Type: ACL; Schema: app; Owner: loomline_owner
 --
 
-REVOKE ALL ON FUNCTION app.auth_revoke_refresh_token(presented_hash text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.auth_revoke_refresh_token(presented_hash text) TO anonymous;
-GRANT ALL ON FUNCTION app.auth_revoke_refresh_token(presented_hash text) TO authenticated;
+REVOKE ALL ON FUNCTION app.auth_revoke_refresh_token(presented_token text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.auth_revoke_refresh_token(presented_token text) TO anonymous;
+GRANT ALL ON FUNCTION app.auth_revoke_refresh_token(presented_token text) TO authenticated;
 
 --
--- Name: auth_rotate_refresh_token(text, text, timestamp with time zone, text, inet); Type: FUNCTION; Schema: app; Owner: loomline_owner
+-- Name: auth_rotate_refresh_token(text, timestamp with time zone, text, inet); Type: FUNCTION; Schema: app; Owner: loomline_owner
 --
 
-CREATE FUNCTION app.auth_rotate_refresh_token(presented_hash text, next_hash text, next_expires_at timestamp with time zone, client_user_agent text, client_ip inet) RETURNS jsonb
+CREATE FUNCTION app.auth_rotate_refresh_token(presented_token text, next_expires_at timestamp with time zone, client_user_agent text, client_ip inet) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
     AS $$
 declare
   presented refresh_tokens;
   account users;
-  successor uuid;
+  successor record;
 begin
-  select * into presented from refresh_tokens t where t.token_hash = presented_hash for update;
+  select * into presented from refresh_tokens t
+   where t.token_hash = encode(public.digest(presented_token, 'sha256'), 'hex')
+     for update;
   if not found then
     return jsonb_build_object('status', 'invalid');
   end if;
@@ -599,37 +611,110 @@ begin
      where t.family_id = presented.family_id and t.revoked_at is null;
     return jsonb_build_object('status', 'disabled');
   end if;
-  successor := app_private.auth_issue_refresh_token(
-    presented.user_id, presented.family_id, next_hash, next_expires_at, client_user_agent, client_ip);
-  update refresh_tokens t set replaced_by = successor, revoked_at = now() where t.id = presented.id;
-  return jsonb_build_object('status', 'rotated', 'user', app_private.auth_user_summary(presented.user_id));
+  select * into successor
+    from app_private.auth_issue_refresh_token(
+      presented.user_id, presented.family_id, next_expires_at, client_user_agent, client_ip);
+  update refresh_tokens t set replaced_by = successor.token_id, revoked_at = now() where t.id = presented.id;
+  return jsonb_build_object(
+    'status', 'rotated',
+    'user', app_private.auth_user_summary(presented.user_id),
+    'refreshToken', successor.token);
 end;
 $$;
 
 
-ALTER FUNCTION app.auth_rotate_refresh_token(presented_hash text, next_hash text, next_expires_at timestamp with time zone, client_user_agent text, client_ip inet) OWNER TO loomline_owner;
+ALTER FUNCTION app.auth_rotate_refresh_token(presented_token text, next_expires_at timestamp with time zone, client_user_agent text, client_ip inet) OWNER TO loomline_owner;
 
 --
--- Name: FUNCTION auth_rotate_refresh_token(presented_hash text, next_hash text, next_expires_at timestamp with time zone, client_user_agent text, client_ip inet); Type: ACL; Schema: app; Owner: loomline_owner
+-- Name: FUNCTION auth_rotate_refresh_token(presented_token text, next_expires_at timestamp with time zone, client_user_agent text, client_ip inet); Type: ACL; Schema: app; Owner: loomline_owner
 --
 
-REVOKE ALL ON FUNCTION app.auth_rotate_refresh_token(presented_hash text, next_hash text, next_expires_at timestamp with time zone, client_user_agent text, client_ip inet) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.auth_rotate_refresh_token(presented_hash text, next_hash text, next_expires_at timestamp with time zone, client_user_agent text, client_ip inet) TO anonymous;
-GRANT ALL ON FUNCTION app.auth_rotate_refresh_token(presented_hash text, next_hash text, next_expires_at timestamp with time zone, client_user_agent text, client_ip inet) TO authenticated;
+REVOKE ALL ON FUNCTION app.auth_rotate_refresh_token(presented_token text, next_expires_at timestamp with time zone, client_user_agent text, client_ip inet) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.auth_rotate_refresh_token(presented_token text, next_expires_at timestamp with time zone, client_user_agent text, client_ip inet) TO anonymous;
+GRANT ALL ON FUNCTION app.auth_rotate_refresh_token(presented_token text, next_expires_at timestamp with time zone, client_user_agent text, client_ip inet) TO authenticated;
 
 --
--- Name: auth_sign_up(text, text, text, text, public.app_role, text, timestamp with time zone, text, inet); Type: FUNCTION; Schema: app; Owner: loomline_owner
+-- Name: auth_sign_in(text, bytea, text, timestamp with time zone, text, inet); Type: FUNCTION; Schema: app; Owner: loomline_owner
 --
 
-CREATE FUNCTION app.auth_sign_up(new_email text, new_password_hash text, new_full_name text, new_company_name text, new_role public.app_role, refresh_token_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) RETURNS jsonb
+CREATE FUNCTION app.auth_sign_in(account_email text, password_key bytea, new_password_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
-    AS $$
+    AS $_$
+declare
+  account users;
+  stored record;
+  matches boolean;
+  session record;
+begin
+  -- The lock serialises sign-ins of one account with each other and with a
+  -- rehash, so a key is always checked against the hash it was derived for.
+  select * into account from users u where u.email = account_email::citext for update;
+  select * into stored from app_private.password_hash_parts(account.password_hash);
+  -- The same work whether or not there is anything to compare with.
+  matches := app_private.auth_hmac(public.digest(coalesce(password_key, ''::bytea), 'sha256'))
+             = app_private.auth_hmac(coalesce(stored.verifier, ''::bytea));
+  if not matches or stored.verifier is null or octet_length(password_key) is distinct from 32 then
+    return jsonb_build_object('status', 'invalid');
+  end if;
+  if account.disabled_at is not null or account.deleted_at is not null then
+    return jsonb_build_object('status', 'disabled', 'userId', account.id);
+  end if;
+  if new_password_hash is not null then
+    if stored.n = 32768 and stored.r = 8 and stored.p = 1 then
+      raise exception 'the password hash has today''s parameters: sign-in does not replace it'
+        using errcode = '22023';
+    end if;
+    if not app_private.is_current_password_hash(new_password_hash) then
+      raise exception 'a new password hash must be scrypt$32768$8$1$<salt>$sha256:<verifier>'
+        using errcode = '22023';
+    end if;
+  elsif not stored.sealed then
+    new_password_hash := app_private.sealed_password_hash(account.password_hash);
+  end if;
+  update users u
+     set last_sign_in_at = now(),
+         password_hash = coalesce(new_password_hash, u.password_hash)
+   where u.id = account.id;
+  select * into session
+    from app_private.auth_issue_refresh_token(
+      account.id, gen_random_uuid(), refresh_expires_at, client_user_agent, client_ip);
+  return jsonb_build_object(
+    'status', 'signed_in',
+    'user', app_private.auth_user_summary(account.id),
+    'refreshToken', session.token);
+end;
+$_$;
+
+
+ALTER FUNCTION app.auth_sign_in(account_email text, password_key bytea, new_password_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION auth_sign_in(account_email text, password_key bytea, new_password_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.auth_sign_in(account_email text, password_key bytea, new_password_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.auth_sign_in(account_email text, password_key bytea, new_password_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) TO anonymous;
+GRANT ALL ON FUNCTION app.auth_sign_in(account_email text, password_key bytea, new_password_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) TO authenticated;
+
+--
+-- Name: auth_sign_up(text, text, text, text, public.app_role, timestamp with time zone, text, inet); Type: FUNCTION; Schema: app; Owner: loomline_owner
+--
+
+CREATE FUNCTION app.auth_sign_up(new_email text, new_password_hash text, new_full_name text, new_company_name text, new_role public.app_role, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $_$
 declare
   account uuid;
+  session record;
 begin
   if new_role is distinct from 'buyer' and new_role is distinct from 'supplier' then
     raise exception 'sign-up is for buyers and suppliers' using errcode = 'LLRUL';
+  end if;
+  if not app_private.is_current_password_hash(new_password_hash) then
+    raise exception 'a password hash must be scrypt$32768$8$1$<salt>$sha256:<verifier>'
+      using errcode = '22023';
   end if;
   insert into users (email, password_hash, last_sign_in_at)
   values (lower(new_email), new_password_hash, now())
@@ -641,58 +726,23 @@ begin
   insert into profiles (id, full_name, company_name) values (account, new_full_name, new_company_name);
   insert into user_roles (user_id, role) values (account, new_role);
   insert into user_preferences (user_id) values (account);
-  perform app_private.auth_issue_refresh_token(
-    account, gen_random_uuid(), refresh_token_hash, refresh_expires_at, client_user_agent, client_ip);
-  return app_private.auth_user_summary(account);
+  select * into session
+    from app_private.auth_issue_refresh_token(
+      account, gen_random_uuid(), refresh_expires_at, client_user_agent, client_ip);
+  return jsonb_build_object('user', app_private.auth_user_summary(account), 'refreshToken', session.token);
 end;
-$$;
+$_$;
 
 
-ALTER FUNCTION app.auth_sign_up(new_email text, new_password_hash text, new_full_name text, new_company_name text, new_role public.app_role, refresh_token_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) OWNER TO loomline_owner;
-
---
--- Name: FUNCTION auth_sign_up(new_email text, new_password_hash text, new_full_name text, new_company_name text, new_role public.app_role, refresh_token_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet); Type: ACL; Schema: app; Owner: loomline_owner
---
-
-REVOKE ALL ON FUNCTION app.auth_sign_up(new_email text, new_password_hash text, new_full_name text, new_company_name text, new_role public.app_role, refresh_token_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.auth_sign_up(new_email text, new_password_hash text, new_full_name text, new_company_name text, new_role public.app_role, refresh_token_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) TO anonymous;
-GRANT ALL ON FUNCTION app.auth_sign_up(new_email text, new_password_hash text, new_full_name text, new_company_name text, new_role public.app_role, refresh_token_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) TO authenticated;
+ALTER FUNCTION app.auth_sign_up(new_email text, new_password_hash text, new_full_name text, new_company_name text, new_role public.app_role, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) OWNER TO loomline_owner;
 
 --
--- Name: auth_start_session(uuid, text, text, text, timestamp with time zone, text, inet); Type: FUNCTION; Schema: app; Owner: loomline_owner
+-- Name: FUNCTION auth_sign_up(new_email text, new_password_hash text, new_full_name text, new_company_name text, new_role public.app_role, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet); Type: ACL; Schema: app; Owner: loomline_owner
 --
 
-CREATE FUNCTION app.auth_start_session(account uuid, verified_password_hash text, new_password_hash text, refresh_token_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
-    AS $$
-begin
-  update users u
-     set last_sign_in_at = now(),
-         password_hash = coalesce(new_password_hash, u.password_hash)
-   where u.id = account
-     and u.password_hash = verified_password_hash
-     and u.disabled_at is null
-     and u.deleted_at is null;
-  if not found then
-    return null;
-  end if;
-  perform app_private.auth_issue_refresh_token(
-    account, gen_random_uuid(), refresh_token_hash, refresh_expires_at, client_user_agent, client_ip);
-  return app_private.auth_user_summary(account);
-end;
-$$;
-
-
-ALTER FUNCTION app.auth_start_session(account uuid, verified_password_hash text, new_password_hash text, refresh_token_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) OWNER TO loomline_owner;
-
---
--- Name: FUNCTION auth_start_session(account uuid, verified_password_hash text, new_password_hash text, refresh_token_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet); Type: ACL; Schema: app; Owner: loomline_owner
---
-
-REVOKE ALL ON FUNCTION app.auth_start_session(account uuid, verified_password_hash text, new_password_hash text, refresh_token_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.auth_start_session(account uuid, verified_password_hash text, new_password_hash text, refresh_token_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) TO anonymous;
-GRANT ALL ON FUNCTION app.auth_start_session(account uuid, verified_password_hash text, new_password_hash text, refresh_token_hash text, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) TO authenticated;
+REVOKE ALL ON FUNCTION app.auth_sign_up(new_email text, new_password_hash text, new_full_name text, new_company_name text, new_role public.app_role, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.auth_sign_up(new_email text, new_password_hash text, new_full_name text, new_company_name text, new_role public.app_role, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) TO anonymous;
+GRANT ALL ON FUNCTION app.auth_sign_up(new_email text, new_password_hash text, new_full_name text, new_company_name text, new_role public.app_role, refresh_expires_at timestamp with time zone, client_user_agent text, client_ip inet) TO authenticated;
 
 --
 -- Name: auth_touch_api_keys(uuid[]); Type: FUNCTION; Schema: app; Owner: loomline_owner
@@ -863,8 +913,25 @@ GRANT ALL ON FUNCTION app.counterparty_user_ids() TO authenticated;
 --
 
 CREATE FUNCTION app.current_claims() RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN (NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::jsonb;
+    LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $$
+declare
+  claims text := nullif(current_setting('request.jwt.claims', true), '');
+  signature text := nullif(current_setting('request.jwt.claims_hmac', true), '');
+  verified jsonb;
+begin
+  if signature is null then
+    return case when app_private.is_trusted_session() then claims::jsonb end;
+  end if;
+  if encode(hmac(convert_to(claims, 'UTF8'), (select k.key from app_private.claims_key k where k.id), 'sha256'), 'hex')
+     is distinct from signature then
+    return null;
+  end if;
+  verified := claims::jsonb;
+  return case when (verified ->> 'exp')::numeric > extract(epoch from now()) then verified end;
+end;
+$$;
 
 
 ALTER FUNCTION app.current_claims() OWNER TO loomline_owner;
@@ -980,7 +1047,7 @@ GRANT ALL ON FUNCTION app.has_role(role public.app_role) TO authenticated;
 
 CREATE FUNCTION app.is_admin() RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN app.has_role('admin'::public.app_role);
+    RETURN COALESCE((SELECT (((claims.c -> 'roles'::text) ? 'admin'::text) AND (NOT (claims.c ? 'scopes'::text)) AND ((claims.c ->> 'auth_method'::text) IS DISTINCT FROM 'api_key'::text)) FROM (SELECT app.current_claims() AS current_claims) claims(c)), false);
 
 
 ALTER FUNCTION app.is_admin() OWNER TO loomline_owner;
@@ -1013,6 +1080,18 @@ REVOKE ALL ON FUNCTION app.is_buyer_of(target_order uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.is_buyer_of(target_order uuid) TO authenticated;
 
 --
+-- Name: is_order_party(uuid); Type: FUNCTION; Schema: app; Owner: loomline_owner
+--
+
+CREATE FUNCTION app.is_order_party(target_order uuid) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    RETURN (app.is_admin() OR app.is_buyer_of(target_order) OR app.is_supplier_of(target_order));
+
+
+ALTER FUNCTION app.is_order_party(target_order uuid) OWNER TO loomline_owner;
+
+--
 -- Name: is_order_party(uuid, uuid); Type: FUNCTION; Schema: app; Owner: loomline_owner
 --
 
@@ -1023,13 +1102,6 @@ CREATE FUNCTION app.is_order_party(target_order uuid, candidate uuid) RETURNS bo
 
 
 ALTER FUNCTION app.is_order_party(target_order uuid, candidate uuid) OWNER TO loomline_owner;
-
---
--- Name: FUNCTION is_order_party(target_order uuid, candidate uuid); Type: ACL; Schema: app; Owner: loomline_owner
---
-
-REVOKE ALL ON FUNCTION app.is_order_party(target_order uuid, candidate uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.is_order_party(target_order uuid, candidate uuid) TO authenticated;
 
 --
 -- Name: is_supplier_of(uuid); Type: FUNCTION; Schema: app; Owner: loomline_owner
@@ -1141,7 +1213,7 @@ CREATE FUNCTION app.order_amounts(order_ids uuid[]) RETURNS TABLE(order_id uuid,
  SELECT o.id,
      o.total_amount
     FROM public.orders o
-   WHERE ((o.id = ANY (order_amounts.order_ids)) AND (app.is_admin() OR (o.buyer_id = app.current_user_id())));
+   WHERE ((o.id = ANY (order_amounts.order_ids)) AND (( SELECT app.is_admin() AS is_admin) OR (o.buyer_id = ( SELECT app.current_user_id() AS current_user_id))));
 END;
 
 
@@ -1280,7 +1352,7 @@ CREATE FUNCTION app.profile_phones(profile_ids uuid[]) RETURNS TABLE(profile_id 
  SELECT p.id,
      p.phone
     FROM public.profiles p
-   WHERE ((p.id = ANY (profile_phones.profile_ids)) AND (app.is_admin() OR (p.id = app.current_user_id())));
+   WHERE ((p.id = ANY (profile_phones.profile_ids)) AND (( SELECT app.is_admin() AS is_admin) OR (p.id = ( SELECT app.current_user_id() AS current_user_id))));
 END;
 
 
@@ -1326,9 +1398,9 @@ CREATE FUNCTION app.quote_pricing(quote_ids uuid[]) RETURNS TABLE(quote_id uuid,
              WHEN c.admin THEN q.admin_markup
              ELSE NULL::numeric
          END AS "case"
-    FROM ( SELECT app.is_admin() AS admin,
-             app.current_user_id() AS user_id,
-             app.current_supplier_id() AS supplier_id) c,
+    FROM ( SELECT ( SELECT app.is_admin() AS is_admin) AS admin,
+             ( SELECT app.current_user_id() AS current_user_id) AS user_id,
+             ( SELECT app.current_supplier_id() AS current_supplier_id) AS supplier_id) c,
      public.quotes q
    WHERE ((q.id = ANY (quote_pricing.quote_ids)) AND (c.admin OR (q.requested_by = c.user_id) OR (q.assigned_supplier_id = c.supplier_id)));
 END;
@@ -1375,7 +1447,7 @@ CREATE FUNCTION app.supplier_contacts(supplier_ids uuid[]) RETURNS TABLE(supplie
      s.contact_email,
      s.contact_phone
     FROM public.suppliers s
-   WHERE ((s.id = ANY (supplier_contacts.supplier_ids)) AND (app.is_admin() OR (s.id IN ( SELECT app.contact_supplier_ids() AS contact_supplier_ids))));
+   WHERE ((s.id = ANY (supplier_contacts.supplier_ids)) AND (( SELECT app.is_admin() AS is_admin) OR (s.id IN ( SELECT app.contact_supplier_ids() AS contact_supplier_ids))));
 END;
 
 
@@ -1413,9 +1485,9 @@ CREATE FUNCTION app.supplier_order_prices(supplier_order_ids uuid[]) RETURNS TAB
              WHEN (c.admin OR (so.supplier_id = c.supplier_id)) THEN so.counter_offer_price
              ELSE NULL::numeric
          END AS "case"
-    FROM ( SELECT app.is_admin() AS admin,
-             app.current_user_id() AS user_id,
-             app.current_supplier_id() AS supplier_id) c,
+    FROM ( SELECT ( SELECT app.is_admin() AS is_admin) AS admin,
+             ( SELECT app.current_user_id() AS current_user_id) AS user_id,
+             ( SELECT app.current_supplier_id() AS current_supplier_id) AS supplier_id) c,
      (public.supplier_orders so
       JOIN public.orders o ON ((o.id = so.buyer_order_id)))
    WHERE ((so.id = ANY (supplier_order_prices.supplier_order_ids)) AND (c.admin OR (o.buyer_id = c.user_id) OR (so.supplier_id = c.supplier_id)));
@@ -1529,26 +1601,48 @@ GRANT ALL ON FUNCTION app_private.are_http_urls(value text[]) TO anonymous;
 GRANT ALL ON FUNCTION app_private.are_http_urls(value text[]) TO authenticated;
 
 --
--- Name: auth_issue_refresh_token(uuid, uuid, text, timestamp with time zone, text, inet); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+-- Name: auth_hmac(bytea); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
 --
 
-CREATE FUNCTION app_private.auth_issue_refresh_token(account uuid, family uuid, new_token_hash text, new_expires_at timestamp with time zone, client_user_agent text, client_ip inet) RETURNS uuid
-    LANGUAGE sql
+CREATE FUNCTION app_private.auth_hmac(message bytea) RETURNS bytea
+    LANGUAGE sql STABLE STRICT
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    BEGIN ATOMIC
- INSERT INTO public.refresh_tokens (user_id, token_hash, family_id, expires_at, user_agent, ip)
-   VALUES (auth_issue_refresh_token.account, auth_issue_refresh_token.new_token_hash, auth_issue_refresh_token.family, auth_issue_refresh_token.new_expires_at, "left"(auth_issue_refresh_token.client_user_agent, 512), auth_issue_refresh_token.client_ip)
-   RETURNING refresh_tokens.id;
-END;
+    RETURN (SELECT public.hmac(auth_hmac.message, s.hmac_key, 'sha256'::text) AS hmac FROM app_private.auth_secret s);
 
 
-ALTER FUNCTION app_private.auth_issue_refresh_token(account uuid, family uuid, new_token_hash text, new_expires_at timestamp with time zone, client_user_agent text, client_ip inet) OWNER TO loomline_owner;
+ALTER FUNCTION app_private.auth_hmac(message bytea) OWNER TO loomline_owner;
 
 --
--- Name: FUNCTION auth_issue_refresh_token(account uuid, family uuid, new_token_hash text, new_expires_at timestamp with time zone, client_user_agent text, client_ip inet); Type: ACL; Schema: app_private; Owner: loomline_owner
+-- Name: FUNCTION auth_hmac(message bytea); Type: ACL; Schema: app_private; Owner: loomline_owner
 --
 
-REVOKE ALL ON FUNCTION app_private.auth_issue_refresh_token(account uuid, family uuid, new_token_hash text, new_expires_at timestamp with time zone, client_user_agent text, client_ip inet) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.auth_hmac(message bytea) FROM PUBLIC;
+
+--
+-- Name: auth_issue_refresh_token(uuid, uuid, timestamp with time zone, text, inet); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.auth_issue_refresh_token(account uuid, family uuid, new_expires_at timestamp with time zone, client_user_agent text, client_ip inet, OUT token_id uuid, OUT token text) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  token := translate(encode(public.gen_random_bytes(32), 'base64'), '+/=', '-_');
+  insert into refresh_tokens (user_id, token_hash, family_id, expires_at, user_agent, ip)
+  values (account, encode(public.digest(token, 'sha256'), 'hex'), family, new_expires_at,
+          left(client_user_agent, 512), client_ip)
+  returning id into token_id;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.auth_issue_refresh_token(account uuid, family uuid, new_expires_at timestamp with time zone, client_user_agent text, client_ip inet, OUT token_id uuid, OUT token text) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION auth_issue_refresh_token(account uuid, family uuid, new_expires_at timestamp with time zone, client_user_agent text, client_ip inet, OUT token_id uuid, OUT token text); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.auth_issue_refresh_token(account uuid, family uuid, new_expires_at timestamp with time zone, client_user_agent text, client_ip inet, OUT token_id uuid, OUT token text) FROM PUBLIC;
 
 --
 -- Name: auth_user_summary(uuid); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
@@ -1574,7 +1668,7 @@ REVOKE ALL ON FUNCTION app_private.auth_user_summary(account uuid) FROM PUBLIC;
 
 CREATE FUNCTION app_private.is_ciphertext(value text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (value ~ '^enc:v1:[A-Za-z0-9_-]{1,64}:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]+$'::text);
+    RETURN (value ~ '^enc:v[12]:[A-Za-z0-9_-]{1,64}:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]+$'::text);
 
 
 ALTER FUNCTION app_private.is_ciphertext(value text) OWNER TO loomline_owner;
@@ -1586,6 +1680,24 @@ ALTER FUNCTION app_private.is_ciphertext(value text) OWNER TO loomline_owner;
 REVOKE ALL ON FUNCTION app_private.is_ciphertext(value text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.is_ciphertext(value text) TO anonymous;
 GRANT ALL ON FUNCTION app_private.is_ciphertext(value text) TO authenticated;
+
+--
+-- Name: is_current_password_hash(text); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.is_current_password_hash(candidate text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    RETURN COALESCE((SELECT (h.sealed AND (h.n = 32768) AND (h.r = 8) AND (h.p = 1)) FROM app_private.password_hash_parts(is_current_password_hash.candidate) h(n, r, p, salt, verifier, sealed)), false);
+
+
+ALTER FUNCTION app_private.is_current_password_hash(candidate text) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION is_current_password_hash(candidate text); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.is_current_password_hash(candidate text) FROM PUBLIC;
 
 --
 -- Name: is_email(text); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
@@ -1649,6 +1761,23 @@ GRANT ALL ON FUNCTION app_private.is_listing_filter(filter jsonb) TO anonymous;
 GRANT ALL ON FUNCTION app_private.is_listing_filter(filter jsonb) TO authenticated;
 
 --
+-- Name: is_trusted_session(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.is_trusted_session() RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN pg_has_role(SESSION_USER, 'loomline_owner'::name, 'MEMBER'::text);
+
+
+ALTER FUNCTION app_private.is_trusted_session() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION is_trusted_session(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.is_trusted_session() FROM PUBLIC;
+
+--
 -- Name: notify_user(uuid, public.notification_type, text, text, jsonb); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
 --
 
@@ -1672,6 +1801,40 @@ ALTER FUNCTION app_private.notify_user(recipient uuid, kind public.notification_
 --
 
 REVOKE ALL ON FUNCTION app_private.notify_user(recipient uuid, kind public.notification_type, title text, body text, data jsonb) FROM PUBLIC;
+
+--
+-- Name: password_hash_parts(text); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.password_hash_parts(stored text, OUT n integer, OUT r integer, OUT p integer, OUT salt bytea, OUT verifier bytea, OUT sealed boolean) RETURNS record
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+declare
+  parts text[] := regexp_match(
+    stored, '^scrypt\$(16384|32768)\$(8)\$(1)\$([A-Za-z0-9+/]{22}==)\$(sha256:)?([A-Za-z0-9+/]{43}=)$');
+begin
+  if parts is null then
+    return;
+  end if;
+  n := parts[1]::integer;
+  r := parts[2]::integer;
+  p := parts[3]::integer;
+  salt := decode(parts[4], 'base64');
+  sealed := parts[5] is not null;
+  verifier := case when sealed then decode(parts[6], 'base64')
+                   else public.digest(decode(parts[6], 'base64'), 'sha256') end;
+end;
+$_$;
+
+
+ALTER FUNCTION app_private.password_hash_parts(stored text, OUT n integer, OUT r integer, OUT p integer, OUT salt bytea, OUT verifier bytea, OUT sealed boolean) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION password_hash_parts(stored text, OUT n integer, OUT r integer, OUT p integer, OUT salt bytea, OUT verifier bytea, OUT sealed boolean); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.password_hash_parts(stored text, OUT n integer, OUT r integer, OUT p integer, OUT salt bytea, OUT verifier bytea, OUT sealed boolean) FROM PUBLIC;
 
 --
 -- Name: publish(text, uuid, jsonb); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
@@ -1828,6 +1991,24 @@ ALTER FUNCTION app_private.request_setting(name text) OWNER TO loomline_owner;
 REVOKE ALL ON FUNCTION app_private.request_setting(name text) FROM PUBLIC;
 
 --
+-- Name: sealed_password_hash(text); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.sealed_password_hash(stored text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    RETURN (SELECT format('scrypt$%s$%s$%s$%s$sha256:%s'::text, h.n, h.r, h.p, encode(h.salt, 'base64'::text), encode(h.verifier, 'base64'::text)) AS format FROM app_private.password_hash_parts(sealed_password_hash.stored) h(n, r, p, salt, verifier, sealed) WHERE (h.verifier IS NOT NULL));
+
+
+ALTER FUNCTION app_private.sealed_password_hash(stored text) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION sealed_password_hash(stored text); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.sealed_password_hash(stored text) FROM PUBLIC;
+
+--
 -- Name: stage_name(integer); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
 --
 
@@ -1917,6 +2098,8 @@ CREATE FUNCTION app_private.tg__audit() RETURNS trigger
 declare
   old_data jsonb := case when tg_op in ('UPDATE', 'DELETE') then to_jsonb(old) end;
   new_data jsonb := case when tg_op in ('INSERT', 'UPDATE') then to_jsonb(new) end;
+  claims jsonb := app.current_claims();
+  trusted boolean := app_private.is_trusted_session();
   secret text;
 begin
   foreach secret in array coalesce(tg_argv, array[]::text[]) loop
@@ -1927,18 +2110,25 @@ begin
       new_data := jsonb_set(new_data, array[secret], '"[redacted]"');
     end if;
   end loop;
-  insert into audit_log (actor_id, actor_role, action, table_name, record_id, old_data, new_data, request_id, ip)
+  insert into audit_log (actor_id, actor_role, action, table_name, record_id, old_data, new_data, request_id, ip,
+                         client_request_id, auth_method, api_key_id, actor_roles)
   values (
-    app.current_user_id(),
+    nullif(claims ->> 'sub', '')::uuid,
     -- current_user is the definer here; the request's role is the setting.
-    coalesce(app.current_claims() ->> 'role', nullif(current_setting('role'), 'none'), session_user::text),
+    coalesce(claims ->> 'role', nullif(current_setting('role'), 'none'), session_user::text),
     lower(tg_op),
     tg_table_name,
     coalesce(new_data ->> 'id', old_data ->> 'id')::uuid,
     old_data,
     new_data,
-    app_private.request_setting('request.id'),
-    app_private.request_setting('request.ip')::inet
+    coalesce(claims ->> 'request_id', case when trusted then app_private.request_setting('request.id') end),
+    coalesce((claims ->> 'client_ip')::inet,
+             case when trusted then app_private.request_setting('request.ip')::inet end),
+    claims ->> 'client_request_id',
+    claims ->> 'auth_method',
+    (claims ->> 'api_key_id')::uuid,
+    case when jsonb_typeof(claims -> 'roles') = 'array'
+      then array(select jsonb_array_elements_text(claims -> 'roles')) end
   );
   return null;
 end;
@@ -2028,6 +2218,32 @@ ALTER FUNCTION app_private.tg__request_insert_defaults() OWNER TO loomline_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.tg__request_insert_defaults() FROM PUBLIC;
+
+--
+-- Name: tg__revocation_is_final(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.tg__revocation_is_final() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if old.revoked_at is not null and new.revoked_at is distinct from old.revoked_at then
+    raise exception '%.revoked_at is final: a revocation cannot be undone or changed', tg_table_name
+      using errcode = 'LLAPP';
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.tg__revocation_is_final() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION tg__revocation_is_final(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg__revocation_is_final() FROM PUBLIC;
 
 --
 -- Name: tg__set_updated_at(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
@@ -2217,8 +2433,14 @@ CREATE FUNCTION app_private.tg_messages__rules() RETURNS trigger
     AS $$
 begin
   if tg_op = 'INSERT' then
-    if new.order_id is not null and not app.is_order_party(new.order_id, new.sender_id) then
-      raise exception 'the sender is not a party to this order' using errcode = 'LLRUL';
+    if new.order_id is not null then
+      if current_user in ('anonymous', 'authenticated') then
+        if new.sender_id = app.current_user_id() and not app.is_order_party(new.order_id) then
+          raise exception 'the sender is not a party to this order' using errcode = 'LLRUL';
+        end if;
+      elsif not app.is_order_party(new.order_id, new.sender_id) then
+        raise exception 'the sender is not a party to this order' using errcode = 'LLRUL';
+      end if;
     end if;
     return new;
   end if;
@@ -2864,6 +3086,71 @@ REVOKE ALL ON FUNCTION app_private.uuid_v5(namespace uuid, name text) FROM PUBLI
 -- =============================================================================
 
 -- -----------------------------------------------------------------------------
+-- table app_private.auth_secret
+
+--
+-- Name: auth_secret; Type: TABLE; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE TABLE app_private.auth_secret (
+    id boolean DEFAULT true NOT NULL,
+    hmac_key bytea NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT auth_secret_hmac_key_check CHECK ((octet_length(hmac_key) = 32)),
+    CONSTRAINT auth_secret_id_check CHECK (id)
+);
+
+ALTER TABLE ONLY app_private.auth_secret FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app_private.auth_secret OWNER TO loomline_owner;
+
+--
+-- Name: auth_secret auth_secret_pkey; Type: CONSTRAINT; Schema: app_private; Owner: loomline_owner
+--
+
+ALTER TABLE ONLY app_private.auth_secret
+    ADD CONSTRAINT auth_secret_pkey PRIMARY KEY (id);
+
+--
+-- Name: auth_secret; Type: ROW SECURITY; Schema: app_private; Owner: loomline_owner
+--
+
+ALTER TABLE app_private.auth_secret ENABLE ROW LEVEL SECURITY;
+
+-- -----------------------------------------------------------------------------
+-- table app_private.claims_key
+
+--
+-- Name: claims_key; Type: TABLE; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE TABLE app_private.claims_key (
+    id boolean DEFAULT true NOT NULL,
+    key bytea NOT NULL,
+    CONSTRAINT claims_key_id_check CHECK (id),
+    CONSTRAINT claims_key_key_check CHECK ((octet_length(key) >= 32))
+);
+
+ALTER TABLE ONLY app_private.claims_key FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app_private.claims_key OWNER TO loomline_owner;
+
+--
+-- Name: claims_key claims_key_pkey; Type: CONSTRAINT; Schema: app_private; Owner: loomline_owner
+--
+
+ALTER TABLE ONLY app_private.claims_key
+    ADD CONSTRAINT claims_key_pkey PRIMARY KEY (id);
+
+--
+-- Name: claims_key; Type: ROW SECURITY; Schema: app_private; Owner: loomline_owner
+--
+
+ALTER TABLE app_private.claims_key ENABLE ROW LEVEL SECURITY;
+
+-- -----------------------------------------------------------------------------
 -- table app_private.schema_migrations
 
 --
@@ -2953,6 +3240,12 @@ ALTER TABLE ONLY public.api_keys
 --
 
 CREATE INDEX api_keys_user_id_idx ON public.api_keys USING btree (user_id);
+
+--
+-- Name: api_keys _010_revocation_is_final; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _010_revocation_is_final BEFORE UPDATE OF revoked_at ON public.api_keys FOR EACH ROW WHEN (((old.revoked_at IS NOT NULL) AND (new.revoked_at IS DISTINCT FROM old.revoked_at))) EXECUTE FUNCTION app_private.tg__revocation_is_final();
 
 --
 -- Name: api_keys _100_set_updated_at; Type: TRIGGER; Schema: public; Owner: loomline_owner
@@ -3175,6 +3468,10 @@ CREATE TABLE public.audit_log (
     ip inet,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    client_request_id text,
+    auth_method text,
+    api_key_id uuid,
+    actor_roles text[],
     CONSTRAINT audit_log_action_check CHECK ((action ~ '^[a-z][a-z_]*$'::text))
 );
 
@@ -6500,6 +6797,12 @@ CREATE INDEX refresh_tokens_replaced_by_idx ON public.refresh_tokens USING btree
 CREATE INDEX refresh_tokens_user_id_idx ON public.refresh_tokens USING btree (user_id);
 
 --
+-- Name: refresh_tokens _010_revocation_is_final; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _010_revocation_is_final BEFORE UPDATE OF revoked_at ON public.refresh_tokens FOR EACH ROW WHEN (((old.revoked_at IS NOT NULL) AND (new.revoked_at IS DISTINCT FROM old.revoked_at))) EXECUTE FUNCTION app_private.tg__revocation_is_final();
+
+--
 -- Name: refresh_tokens _100_set_updated_at; Type: TRIGGER; Schema: public; Owner: loomline_owner
 --
 
@@ -7870,6 +8173,19 @@ GRANT SELECT(updated_at) ON TABLE public.users TO authenticated;
 -- =============================================================================
 -- Default privileges and anything else
 -- =============================================================================
+
+--
+-- Name: FUNCTION is_order_party(target_order uuid); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.is_order_party(target_order uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.is_order_party(target_order uuid) TO authenticated;
+
+--
+-- Name: FUNCTION is_order_party(target_order uuid, candidate uuid); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.is_order_party(target_order uuid, candidate uuid) FROM PUBLIC;
 
 --
 -- Name: DEFAULT PRIVILEGES FOR FUNCTIONS; Type: DEFAULT ACL; Schema: -; Owner: loomline_owner

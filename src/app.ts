@@ -6,6 +6,7 @@ import { GraphQLError } from "graphql";
 import { type Plugin, type YogaServerInstance, createYoga, useReadinessCheck } from "graphql-yoga";
 import { type Authenticator, createAuthenticator } from "./auth/authenticate";
 import type { ClientInfo } from "./auth/request-auth";
+import { withOrigin } from "./auth/viewer";
 import { type TokenService, createTokenService } from "./auth/tokens";
 import type { Config } from "./config";
 import { type Context, createContext } from "./context";
@@ -37,7 +38,10 @@ export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
  */
 export const MAX_QUERY_DEPTH = 15;
 
-/** A caller's request id is kept only when it is short and plain (it reaches logs and the audit trail). */
+/**
+ * A client's own x-request-id is kept (as its client request id, beside
+ * ours) only when it is short and plain: it reaches logs and the audit trail.
+ */
 const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 export interface AppOptions {
@@ -92,12 +96,14 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
   const tokens = createTokenService(config);
   const authenticator = createAuthenticator({ config, tokens, prisma, timings, logger });
   const errorPolicy = createErrorPolicy(logger);
+  // The request id is always the server's own (logs, the x-request-id
+  // response header, audit_log.request_id): a client's header must not
+  // pass for ours (it once could, a CLI's marker included).
   const requestIds = new WeakMap<Request, string>();
   const requestIdOf = (request: Request): string => {
     let id = requestIds.get(request);
     if (!id) {
-      const offered = request.headers.get(REQUEST_ID_HEADER);
-      id = offered && SANE_REQUEST_ID.test(offered) ? offered : randomUUID();
+      id = randomUUID();
       requestIds.set(request, id);
     }
     return id;
@@ -124,7 +130,13 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
     context: async (initial) => {
       const { request } = initial;
       const requestId = requestIdOf(request);
-      const viewer = await authenticator.authenticate(request, requestId);
+      const client = clientInfo(request, (initial as { req?: IncomingMessage }).req);
+      // Where the request came from travels with the caller into the signed
+      // claims (src/db/identity.ts), so the audit trail records it.
+      const viewer = withOrigin(await authenticator.authenticate(request, requestId), {
+        clientAddress: client.ip,
+        clientRequestId: clientRequestIdOf(request),
+      });
       return createContext({
         requestId,
         viewer,
@@ -134,7 +146,7 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
           tokens,
           refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
           apiKeys: authenticator.apiKeys,
-          client: clientInfo(request, (initial as { req?: IncomingMessage }).req),
+          client,
         },
       });
     },
@@ -213,6 +225,12 @@ function useJwks(tokens: TokenService): Plugin {
 
 const MAX_USER_AGENT_LENGTH = 512;
 
+/** The client's own x-request-id when short and plain; null otherwise. For correlation only. */
+function clientRequestIdOf(request: Request): string | null {
+  const offered = request.headers.get(REQUEST_ID_HEADER);
+  return offered && SANE_REQUEST_ID.test(offered) ? offered : null;
+}
+
 function clientInfo(request: Request, req: IncomingMessage | undefined): ClientInfo {
   const userAgent = request.headers.get("user-agent");
   return {
@@ -222,8 +240,9 @@ function clientInfo(request: Request, req: IncomingMessage | undefined): ClientI
 }
 
 /**
- * Echoes the request id on every response (/healthz and errors included) and
- * writes one access-log line per request; probes log at debug only.
+ * Sends the server's request id on every response (/healthz and errors
+ * included) and writes one access-log line per request, with the client's
+ * own id when it sent a sane one; probes log at debug only.
  */
 function useRequestLifecycle(logger: Logger, requestIdOf: (request: Request) => string): Plugin {
   const startedAt = new WeakMap<Request, number>();
@@ -244,6 +263,7 @@ function useRequestLifecycle(logger: Logger, requestIdOf: (request: Request) => 
       logger[probe ? "debug" : "info"](
         {
           requestId,
+          clientRequestId: clientRequestIdOf(request) ?? undefined,
           method: request.method,
           path,
           status: response.status,

@@ -137,6 +137,24 @@ const configSchema = z.object({
     )
     .optional(),
 
+  /**
+   * The key that signs each request's claims for PostgreSQL (HMAC-SHA256,
+   * src/db/identity.ts): base64 of 32 or more random bytes. The migrator
+   * stores it where only the owner reads it; app.current_claims() accepts
+   * only claims signed with it, so SQL run as a request role cannot make
+   * itself someone else. The server, the migrator and the CLIs must share it.
+   * Unset outside production: a development key is generated and kept under
+   * .data/secrets/. Required in production.
+   */
+  DATABASE_CLAIMS_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43,}={0,2}$/, "must be base64 of at least 32 random bytes")
+    .refine(
+      (value) => Buffer.from(value, "base64").length >= 32,
+      "must be base64 of at least 32 random bytes",
+    )
+    .optional(),
+
   // ------------------------------------------------------------ authentication
 
   /**
@@ -208,6 +226,12 @@ const configSchema = z.object({
   EXTERNAL_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   EXTERNAL_JWKS_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
   EXTERNAL_JWKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
+  /**
+   * How long an external provider's user found active, and its user_roles,
+   * are remembered before asking again: disabling and revokeRole take
+   * effect within it.
+   */
+  EXTERNAL_USER_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
 
   /**
    * How long a verified API key is remembered by this process (0: look it up

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
 import type { PrismaClient } from "../db/prisma";
 import type { AppRole } from "../generated/prisma/client";
@@ -16,8 +16,11 @@ import { isAppRole } from "./roles";
  *   shown once, when created.
  * - A request with `X-Api-Key` acts as the key's owner, limited to the key's
  *   scopes (src/schema/auth-scopes.ts decides what each scope opens).
- * - Keys are looked up by prefix through `app.auth_api_key` (the request roles
- *   cannot read api_keys otherwise) and remembered for a short while;
+ * - A presented key goes to `app.auth_api_key` (migration 010), which finds
+ *   it by prefix and answers only when the SHA-256 matches: the request
+ *   roles never read a key's hash or owner without the key. A verified key
+ *   is remembered for a short while (by prefix, with the SHA-256 of the key
+ *   presented, so only that same key is answered from memory);
  *   `last_used_at` is written in batches, never on the request's path.
  */
 
@@ -44,7 +47,6 @@ export function apiKeyPrefix(key: string): string | null {
 export interface ApiKeyRecord {
   id: string;
   userId: string;
-  keyHash: string;
   scopes: string[];
   /** The owner's roles when the key was looked up. */
   roles: AppRole[];
@@ -78,43 +80,48 @@ const MAX_PENDING_USES = 50_000;
 interface KeyRow {
   id: string;
   user_id: string;
-  key_hash: string;
   scopes: string[];
   roles: string[];
   expires_at: Date | null;
 }
 
 export function createApiKeyStore(options: ApiKeyStoreOptions): ApiKeyStore {
-  const cache = new Map<string, { record: ApiKeyRecord; until: number }>();
+  /** By prefix: the verified key's record, and the SHA-256 of that key. */
+  const cache = new Map<string, { digest: Buffer; record: ApiKeyRecord; until: number }>();
   const pendingUses = new Set<string>();
   let flushing: Promise<void> = Promise.resolve();
   let closed = false;
 
-  const lookup = async (prefix: string, requestId: string): Promise<ApiKeyRecord | null> => {
+  const lookup = async (key: string, prefix: string, requestId: string): Promise<ApiKeyRecord | null> => {
+    const digest = createHash("sha256").update(key, "utf8").digest();
     const cached = cache.get(prefix);
-    if (cached && cached.until > Date.now()) return cached.record;
-    cache.delete(prefix);
+    if (cached && cached.until > Date.now()) {
+      // Another secret under a remembered prefix is asked about, never answered from memory.
+      if (timingSafeEqual(cached.digest, digest)) return cached.record;
+    } else {
+      cache.delete(prefix);
+    }
     const rows = await withRequestTransaction(
       options.prisma,
       { viewer: ANONYMOUS_VIEWER, requestId },
       { readOnly: true, timings: options.timings },
       (tx) => tx.$queryRaw<KeyRow[]>`
-        select id::text, user_id::text, key_hash, scopes, roles::text[] as roles, expires_at
-          from app.auth_api_key(${prefix})`,
+        select id::text, user_id::text, scopes, roles::text[] as roles, expires_at
+          from app.auth_api_key(${key})`,
     );
     const row = rows[0];
     if (!row) return null;
     const record: ApiKeyRecord = {
       id: row.id,
       userId: row.user_id,
-      keyHash: row.key_hash,
       scopes: row.scopes,
       roles: row.roles.filter(isAppRole),
       expiresAt: row.expires_at,
     };
     if (options.cacheTtlSeconds > 0) {
+      cache.delete(prefix);
       if (cache.size >= MAX_CACHED_KEYS) cache.delete(cache.keys().next().value!);
-      cache.set(prefix, { record, until: Date.now() + options.cacheTtlSeconds * 1000 });
+      cache.set(prefix, { digest, record, until: Date.now() + options.cacheTtlSeconds * 1000 });
     }
     return record;
   };
@@ -145,11 +152,8 @@ export function createApiKeyStore(options: ApiKeyStoreOptions): ApiKeyStore {
     async verify(key, requestId) {
       const prefix = apiKeyPrefix(key);
       if (!prefix) return null;
-      const record = await lookup(prefix, requestId);
+      const record = await lookup(key, prefix, requestId);
       if (!record) return null;
-      const offered = Buffer.from(sha256Hex(key), "hex");
-      const stored = Buffer.from(record.keyHash, "hex");
-      if (offered.length !== stored.length || !timingSafeEqual(offered, stored)) return null;
       // The database checks expiry too; this covers a key that expired while remembered.
       if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) {
         cache.delete(prefix);

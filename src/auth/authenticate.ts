@@ -58,6 +58,7 @@ export type AuthenticatorConfig = Pick<
   | "EXTERNAL_JWKS_TIMEOUT_MS"
   | "API_KEY_CACHE_TTL_SECONDS"
   | "API_KEY_TOUCH_INTERVAL_SECONDS"
+  | "EXTERNAL_USER_RECHECK_SECONDS"
 >;
 
 export interface AuthenticatorOptions {
@@ -75,8 +76,6 @@ const MAX_TOKEN_LENGTH = 8 * 1024;
 /** Our key ids are plain (config.ts); a provider's may carry base64 characters, never `/`, `\` or `:`. */
 const OWN_KID = /^[A-Za-z0-9_-]{1,64}$/;
 const EXTERNAL_KID = /^[A-Za-z0-9._+=-]{1,256}$/;
-/** An external user found active is not asked again for this long (disabling takes effect after it). */
-const EXTERNAL_USER_RECHECK_MS = 5 * 60_000;
 const MAX_REMEMBERED_EXTERNAL_USERS = 10_000;
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
@@ -182,39 +181,54 @@ interface ExternalVerifier {
 
 function createExternalVerifier({ config, prisma, timings }: AuthenticatorOptions): ExternalVerifier {
   const issuer = config.EXTERNAL_JWT_ISSUER!;
+  const recheckMs = config.EXTERNAL_USER_RECHECK_SECONDS * 1000;
   const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.EXTERNAL_JWKS_URL!), {
     timeoutDuration: config.EXTERNAL_JWKS_TIMEOUT_MS,
     cooldownDuration: config.EXTERNAL_JWKS_COOLDOWN_SECONDS * 1000,
     cacheMaxAge: config.EXTERNAL_JWKS_CACHE_MAX_AGE_SECONDS * 1000,
   });
-  /** users.id -> until when it is known to exist and be active. */
-  const knownUsers = new Map<string, number>();
+  /** users.id -> until when it is known to exist and be active, and its roles in user_roles then. */
+  const knownUsers = new Map<string, { until: number; granted: ReadonlySet<AppRole> }>();
 
   /**
-   * The first request of an external identity creates its user and profile
-   * (app.auth_upsert_external_user, as that very user); later ones only ask
-   * again after EXTERNAL_USER_RECHECK_MS. After verification, never instead of it.
+   * The first request of an external identity creates its user and profile,
+   * and grants the roles its token maps to (app.auth_upsert_external_user, as
+   * that very user). Every request then holds the roles its token maps to
+   * AND user_roles still grants: the provider can narrow them, and an admin's
+   * revokeRole narrows them too (a role the provider adds later holds only
+   * once an admin grants it: the token never grants again, or revoking would
+   * not stick). Status and user_roles are asked again after the re-check
+   * interval (EXTERNAL_USER_RECHECK_SECONDS). After verification, never instead of it.
    */
-  const ensureUser = async (
+  const grantedRoles = async (
     viewer: Viewer & { kind: "user" },
     subject: string,
     payload: JWTPayload,
     requestId: string,
-  ) => {
+  ): Promise<ReadonlySet<AppRole>> => {
     const known = knownUsers.get(viewer.id);
-    if (known !== undefined && known > Date.now()) return;
+    if (known !== undefined && known.until > Date.now()) return known.granted;
     const { email, fullName } = externalProfile(payload);
-    const [row] = await withRequestTransaction(
+    const { status, roles } = await withRequestTransaction(
       prisma,
       { viewer, requestId },
       { readOnly: false, timings },
-      (tx) => tx.$queryRaw<{ status: string }[]>`
-        select app.auth_upsert_external_user(
-          ${issuer}, ${subject}, ${email}, ${fullName}, ${[...viewer.roles]}::app_role[]) as status`,
+      async (tx) => {
+        const [row] = await tx.$queryRaw<{ status: string }[]>`
+          select app.auth_upsert_external_user(
+            ${issuer}, ${subject}, ${email}, ${fullName}, ${[...viewer.roles]}::app_role[]) as status`;
+        // The user's own rows (RLS select_own), the same transaction: a first sign-in's grants included.
+        const granted = await tx.$queryRaw<{ role: string }[]>`
+          select role::text as role from user_roles where user_id = ${viewer.id}::uuid`;
+        return { status: row?.status, roles: granted.map((entry) => entry.role).filter(isAppRole) };
+      },
     );
-    if (row?.status !== "active") throw unauthenticated("This account is disabled.", "invalid_token");
+    if (status !== "active") throw unauthenticated("This account is disabled.", "invalid_token");
+    const granted = new Set(roles);
+    knownUsers.delete(viewer.id);
     if (knownUsers.size >= MAX_REMEMBERED_EXTERNAL_USERS) knownUsers.delete(knownUsers.keys().next().value!);
-    knownUsers.set(viewer.id, Date.now() + EXTERNAL_USER_RECHECK_MS);
+    knownUsers.set(viewer.id, { until: Date.now() + recheckMs, granted });
+    return granted;
   };
 
   return {
@@ -240,8 +254,8 @@ function createExternalVerifier({ config, prisma, timings }: AuthenticatorOption
         roles: mappedRoles(payload, config.EXTERNAL_ROLE_CLAIM, config.EXTERNAL_ROLE_MAP),
         authMethod: "external_token" as const,
       };
-      await ensureUser(viewer, payload.sub, payload, requestId);
-      return viewer;
+      const granted = await grantedRoles(viewer, payload.sub, payload, requestId);
+      return { ...viewer, roles: viewer.roles.filter((role) => granted.has(role)) };
     },
   };
 }

@@ -45,6 +45,10 @@ export function isUsableSubject(subject: unknown): subject is string {
  * itself contain dots as namespaced Auth0 claims do, or else a dot path),
  * mapped through the allow-list. Unknown names, non-strings and admin give
  * nothing: the result is a subset of the map's values.
+ *
+ * The most a token can give: a first sign-in grants these in user_roles, and
+ * every request holds only those user_roles still grants (authenticate.ts),
+ * so an admin's revokeRole sticks.
  */
 export function mappedRoles(
   payload: JWTPayload,

@@ -115,18 +115,6 @@ export function generateSigningKey(kid: string): SigningJwk {
 /** An opaque refresh token as clients hold it: 32 random bytes, base64url. */
 export const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-export interface OpaqueToken {
-  /** Shown to the client once; never stored. */
-  token: string;
-  /** What the database keeps. */
-  hash: string;
-}
-
-export function newRefreshToken(): OpaqueToken {
-  const token = randomBytes(32).toString("base64url");
-  return { token, hash: sha256Hex(token) };
-}
-
 export function sha256Hex(value: string): string {
   return createHash("sha256").update(value, "utf8").digest("hex");
 }

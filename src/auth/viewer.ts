@@ -6,9 +6,27 @@ import type { AppRole } from "../generated/prisma/client";
  */
 export type AuthMethod = "access_token" | "external_token" | "api_key";
 
-/** Who is calling: built by src/auth/authenticate.ts from the request, before any database work. */
+/**
+ * Where a request came from, recorded with its claims in the audit trail
+ * (src/db/identity.ts). Set per request by src/app.ts; never used to decide
+ * what the caller may do.
+ */
+export interface RequestOrigin {
+  /** The socket peer's address (a proxy's, behind one: forwarded headers are not trusted); null in-process. */
+  readonly clientAddress: string | null;
+  /**
+   * The client's own `x-request-id`, when short and plain: kept for
+   * correlation beside the server's request id, never instead of it.
+   */
+  readonly clientRequestId: string | null;
+}
+
+/**
+ * Who is calling (and, for a request, from where): built by
+ * src/auth/authenticate.ts from the request, before any database work.
+ */
 export type Viewer =
-  | { readonly kind: "anonymous" }
+  | { readonly kind: "anonymous"; readonly origin?: RequestOrigin }
   | {
       readonly kind: "user";
       /** users.id */
@@ -23,8 +41,14 @@ export type Viewer =
       readonly scopes?: readonly string[];
       /** API keys: the key's id (usage tracking, revocation). */
       readonly apiKeyId?: string;
+      readonly origin?: RequestOrigin;
     };
 
 export type UserViewer = Extract<Viewer, { kind: "user" }>;
 
 export const ANONYMOUS_VIEWER: Viewer = Object.freeze({ kind: "anonymous" });
+
+/** `viewer` as the caller of one request from `origin` (a copy; `viewer` is unchanged). */
+export function withOrigin(viewer: Viewer, origin: RequestOrigin | undefined): Viewer {
+  return origin ? Object.freeze({ ...viewer, origin }) : viewer;
+}

@@ -38,7 +38,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Migrations: ${path.relative(PROJECT_ROOT, MIGRATIONS_DIR)}\n`);
     switch (command) {
       case "migrate": {
-        const applied = await migrate(database.adminUrl, { target, apiPassword: database.apiPassword });
+        const applied = await migrate(database.adminUrl, {
+          target,
+          apiPassword: database.apiPassword,
+          claimsKey: database.claimsKey,
+        });
         for (const file of applied) console.log(`applied  ${path.basename(file.filename)}`);
         console.log(applied.length ? `\n${applied.length} migration(s) applied.` : "Already up to date.");
         return 0;

@@ -6,8 +6,11 @@ import { resolveDatabase } from "../db/resolve";
 import { createLogger } from "../logger";
 import {
   ENCRYPTED_COLUMNS,
+  type EncryptedColumn,
   FieldEncryptionError,
   createFieldCipher,
+  currentPrefix,
+  formatOf,
   generateFieldKey,
   keyIdOf,
   type FieldCipher,
@@ -16,7 +19,9 @@ import { runCli } from "./run";
 
 /**
  * `npm run keys:rotate`: re-encrypts every encrypted field that was written
- * with a key other than the current one (the first of FIELD_ENCRYPTION_KEYS).
+ * with a key other than the current one (the first of FIELD_ENCRYPTION_KEYS),
+ * or in the old format v1 (bound to its column only, not its row): what it
+ * writes is v2 under the current key, bound to column and row.
  *
  * Rotating a key:
  *   1. `npm run keys:rotate -- --generate-key k2027` prints a new key.
@@ -25,10 +30,18 @@ import { runCli } from "./run";
  *   3. `npm run keys:rotate` (idempotent; rerun it if it reports leftovers).
  *   4. When it reports nothing left, drop the old key from FIELD_ENCRYPTION_KEYS.
  *
+ * Moving to format v2 (migration 012) needs no new key: deploy, then run
+ * `npm run keys:rotate` once; it rewrites every v1 value under the current key.
+ *
  * Rows are walked in id order, one transaction per batch with the batch's
  * rows locked (FOR UPDATE), so the API keeps working and a failure loses at
  * most one batch's progress. A value that does not decrypt (unknown key,
- * tampered) is reported and left as it is; the rest still rotate.
+ * tampered, or copied from another row) is reported and left as it is; the
+ * rest still rotate.
+ *
+ * After a v1 value was copied from one supplier into another, rotation
+ * cannot tell: v1 never named the row, so it is rewritten as the row it now
+ * sits in. Rotate soon after deploying format v2 (migration 012).
  */
 
 export interface RotateOptions {
@@ -46,17 +59,19 @@ export interface RotationFailure {
   id: string;
   column: string;
   keyId: string | null;
+  /** `v1` or `v2`; null when the value is not ciphertext at all. */
+  format: "v1" | "v2" | null;
   error: string;
 }
 
 export interface RotationSummary {
   currentKeyId: string;
-  /** Rows that had at least one field under another key. */
+  /** Rows that had at least one field under another key or in the old format. */
   rowsFound: number;
   fieldsRotated: number;
   batches: number;
   failures: RotationFailure[];
-  /** Fields still under another key after the run (failures, or written meanwhile by a process with the old key list). */
+  /** Fields still under another key or in the old format after the run (failures, or written meanwhile by a process with the old key list). */
   remaining: number;
 }
 
@@ -65,12 +80,15 @@ export class RotationRefusedError extends Error {
   override name = "RotationRefusedError";
 }
 
-/** The encrypted columns, grouped by table, from their AADs (`table.column`). */
-export const ENCRYPTED_TABLES: ReadonlyMap<string, readonly { column: string; aad: string }[]> = (() => {
-  const tables = new Map<string, { column: string; aad: string }[]>();
-  for (const aad of Object.values(ENCRYPTED_COLUMNS)) {
-    const [table, column] = aad.split(".") as [string, string];
-    tables.set(table, [...(tables.get(table) ?? []), { column, aad }]);
+/** The encrypted columns, grouped by table, from their names (`table.column`). */
+export const ENCRYPTED_TABLES: ReadonlyMap<
+  string,
+  readonly { column: string; qualified: EncryptedColumn }[]
+> = (() => {
+  const tables = new Map<string, { column: string; qualified: EncryptedColumn }[]>();
+  for (const qualified of Object.values(ENCRYPTED_COLUMNS)) {
+    const [table, column] = qualified.split(".") as [string, string];
+    tables.set(table, [...(tables.get(table) ?? []), { column, qualified }]);
   }
   return tables;
 })();
@@ -78,7 +96,8 @@ export const ENCRYPTED_TABLES: ReadonlyMap<string, readonly { column: string; aa
 export async function rotateFieldKeys(options: RotateOptions): Promise<RotationSummary> {
   const { cipher, logger } = options;
   const batchSize = options.batchSize ?? 500;
-  const prefix = `enc:v1:${cipher.currentKeyId}:`;
+  // What is current: format v2 under the current key. Anything else is rewritten.
+  const prefix = currentPrefix(cipher.currentKeyId);
   const summary: RotationSummary = {
     currentKeyId: cipher.currentKeyId,
     rowsFound: 0,
@@ -126,12 +145,12 @@ export async function rotateFieldKeys(options: RotateOptions): Promise<RotationS
           summary.rowsFound += rows.length;
           const updates = rows.map((row) => {
             const next: Record<string, string | null> = { id: row.id };
-            for (const { column, aad } of columns) {
+            for (const { column, qualified } of columns) {
               const value = row[column] ?? null;
               next[column] = value;
               if (value === null || !cipher.needsRotation(value)) continue;
               try {
-                next[column] = cipher.encrypt(cipher.decrypt(value, aad), aad);
+                next[column] = cipher.encrypt(cipher.decrypt(value, qualified, row.id), qualified, row.id);
                 summary.fieldsRotated++;
               } catch (error) {
                 if (!(error instanceof FieldEncryptionError)) throw error;
@@ -140,6 +159,7 @@ export async function rotateFieldKeys(options: RotateOptions): Promise<RotationS
                   id: row.id,
                   column,
                   keyId: keyIdOf(value),
+                  format: formatOf(value),
                   error: error.message,
                 });
               }
@@ -199,7 +219,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(
       "Usage: npm run keys:rotate -- [--batch-size N] [--dry-run]\n" +
         "       npm run keys:rotate -- --generate-key <keyId>   print a new key for FIELD_ENCRYPTION_KEYS\n" +
-        "Re-encrypts fields written with an older key under the first key of FIELD_ENCRYPTION_KEYS.\n",
+        "Re-encrypts fields written with an older key, or in the old format v1 (column-bound only),\n" +
+        "as format v2 (bound to column and row) under the first key of FIELD_ENCRYPTION_KEYS.\n",
     );
     return 0;
   }
@@ -231,7 +252,7 @@ async function main(argv: string[]): Promise<number> {
     const verb = values["dry-run"] ? "would re-encrypt" : "re-encrypted";
     process.stdout.write(
       `keys:rotate: ${verb} ${summary.fieldsRotated} field(s) in ${summary.rowsFound} row(s) under key "${summary.currentKeyId}" ` +
-        `(${summary.batches} batch(es)); ${summary.failures.length} could not be decrypted; ${summary.remaining} left under other keys.\n`,
+        `(${summary.batches} batch(es)); ${summary.failures.length} could not be decrypted; ${summary.remaining} left under other keys or in format v1.\n`,
     );
     return summary.failures.length > 0 ? 1 : 0;
   } finally {

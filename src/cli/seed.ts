@@ -243,7 +243,11 @@ async function main(argv: string[]): Promise<number> {
   const database = await resolveDatabase(config, logger);
   try {
     if (database.embedded) {
-      await migrate(database.adminUrl, { apiPassword: database.apiPassword, logger });
+      await migrate(database.adminUrl, {
+        apiPassword: database.apiPassword,
+        claimsKey: database.claimsKey,
+        logger,
+      });
     } else {
       const pending = (await migrationStatus(database.adminUrl)).pending;
       if (pending.length > 0) {

@@ -1,9 +1,24 @@
-import type { Viewer } from "../auth/viewer";
+import { createHmac } from "node:crypto";
+import { isIP } from "node:net";
+import { type AuthMethod, type Viewer, withOrigin } from "../auth/viewer";
+import { loadConfig } from "../config";
 import { type AppRole, Prisma } from "../generated/prisma/client";
+import { databaseClaimsKey } from "./resolve";
 
 /**
  * A viewer as PostgreSQL sees it: the request role and the claims the
  * policies read. The statements that set them are built here only.
+ *
+ * The claims are signed. Any SQL a request role runs (an injection
+ * included) can `set_config('request.jwt.claims', …)` itself, and even
+ * `reset role` back to the login role inside its transaction; so a claim
+ * counts only with its HMAC-SHA256 under DATABASE_CLAIMS_KEY, a key this
+ * process and the migrator hold and the database keeps where only its owner
+ * reads it (`app_private.claims_key`, migration 011). app.current_claims()
+ * checks the HMAC and the expiry; a missing or bad one is nobody (null
+ * claims: no user, no role). Sessions that may act as the owner (the
+ * migrator, CLIs, seeds) could read the key anyway: their claims need no
+ * signature.
  */
 
 /**
@@ -19,7 +34,8 @@ export type DatabaseRole = (typeof DATABASE_ROLES)[Viewer["kind"]];
 
 /**
  * `request.jwt.claims` as the policies read them (app.current_claims(),
- * app.current_user_id() from `sub`, app.has_role() from `roles`).
+ * app.current_user_id() from `sub`, app.has_role() from `roles`,
+ * app.is_admin() also from `auth_method` and `scopes`).
  */
 export interface DatabaseClaims {
   role: DatabaseRole;
@@ -27,11 +43,27 @@ export interface DatabaseClaims {
   roles?: AppRole[];
   /** Present only for API-key callers: the scopes of the key. */
   scopes?: string[];
+  /** How the caller signed in; an `api_key` (or any claims with `scopes`) is never an admin in SQL. */
+  auth_method?: AuthMethod;
+  /** API keys: api_keys.id (audit_log.api_key_id). */
+  api_key_id?: string;
+}
+
+/** What one request transaction signs: the caller's claims and the request's provenance. */
+export interface RequestClaims extends DatabaseClaims {
+  /** The server's id of the request (audit_log.request_id). */
+  request_id: string;
+  /** The client's own x-request-id, sanitized (audit_log.client_request_id); never trusted as ours. */
+  client_request_id?: string;
+  /** The client's address (audit_log.ip). */
+  client_ip?: string;
+  /** Unix seconds after which the database refuses these claims (a captured pair is not replayable later). */
+  exp: number;
 }
 
 export interface RequestIdentity {
   viewer: Viewer;
-  /** Correlates the transaction with the request (audit_log.request_id). */
+  /** The server's id of the request: audit_log.request_id, every log line. */
   requestId: string;
 }
 
@@ -49,25 +81,59 @@ export function claimsFor(viewer: Viewer): DatabaseClaims {
         sub: viewer.id,
         roles: [...viewer.roles],
         ...(viewer.scopes ? { scopes: [...viewer.scopes] } : {}),
+        ...(viewer.authMethod ? { auth_method: viewer.authMethod } : {}),
+        ...(viewer.apiKeyId ? { api_key_id: viewer.apiKeyId } : {}),
       };
   }
 }
 
 /**
- * The first statement of every request transaction: role, claims, request
- * id and (for queries) read-only mode, all transaction-local
- * (`is_local = true`), so the pooled connection goes back clean.
+ * How long signed claims are accepted after they were signed. The database
+ * compares `exp` with now(), the time its transaction started, which is
+ * never later than the signing (BEGIN comes first): so this only needs to
+ * cover the clock difference between this host and PostgreSQL's, however
+ * long the transaction then runs. A signed pair seen later is worthless.
  */
-export function identityStatement({ viewer, requestId }: RequestIdentity, readOnly: boolean): Prisma.Sql {
-  const claims = JSON.stringify(claimsFor(viewer));
+export const CLAIMS_LIFETIME_SECONDS = 60;
+
+export function requestClaims({ viewer, requestId }: RequestIdentity, now = Date.now()): RequestClaims {
+  const clientRequestId = viewer.origin?.clientRequestId;
+  const clientIp = inetAddress(viewer.origin?.clientAddress);
+  return {
+    ...claimsFor(viewer),
+    request_id: requestId,
+    ...(clientRequestId ? { client_request_id: clientRequestId } : {}),
+    ...(clientIp ? { client_ip: clientIp } : {}),
+    exp: Math.floor(now / 1000) + CLAIMS_LIFETIME_SECONDS,
+  };
+}
+
+/**
+ * The first statement of every request transaction: role, signed claims,
+ * request id and (for queries) read-only mode, all transaction-local
+ * (`is_local = true`), so the pooled connection goes back clean.
+ * (`request.id` is informational: the audit trail takes the request id from
+ * the signed claims.)
+ */
+export function identityStatement(identity: RequestIdentity, readOnly: boolean): Prisma.Sql {
+  const signed = signClaims(requestClaims(identity));
   // Going read-only is allowed at any point of a transaction (only the way back is not).
   const readOnlyMode = readOnly
     ? Prisma.sql`, set_config('transaction_read_only', 'on', true)`
     : Prisma.empty;
   return Prisma.sql`
-    select set_config('role', ${databaseRoleFor(viewer)}, true),
-           set_config('request.jwt.claims', ${claims}, true),
-           set_config('request.id', ${requestId}, true)${readOnlyMode}`;
+    select set_config('role', ${databaseRoleFor(identity.viewer)}, true),
+           set_config('request.jwt.claims', ${signed.text}, true),
+           set_config('request.jwt.claims_hmac', ${signed.signature}, true),
+           set_config('request.id', ${identity.requestId}, true)${readOnlyMode}`;
+}
+
+/** The identity each open request transaction acts as (its client is the key), for assumeIdentity. */
+const transactionIdentities = new WeakMap<object, RequestIdentity>();
+
+/** Records that `tx` (a request transaction's client) acts as `identity`: src/db/request-transaction.ts. */
+export function bindIdentity(tx: object, identity: RequestIdentity): void {
+  transactionIdentities.set(tx, identity);
 }
 
 /**
@@ -76,14 +142,73 @@ export function identityStatement({ viewer, requestId }: RequestIdentity, readOn
  * the caller now is, so the payload's `user` is read under that user's own
  * policies; src/graphql/session-mutation-guard.ts keeps those mutations the
  * only field of their operation, so nothing else runs under the new
- * identity. Transaction-local like the first statement.
+ * identity. Transaction-local like the first statement; the request id and
+ * origin stay the request's.
  */
 export async function assumeIdentity(
   tx: { $executeRaw(query: Prisma.Sql): Promise<number> },
   viewer: Viewer,
 ): Promise<void> {
-  const claims = JSON.stringify(claimsFor(viewer));
+  const current = transactionIdentities.get(tx);
+  if (!current)
+    throw new Error("assumeIdentity needs the client of a request transaction (withRequestTransaction)");
+  const next: RequestIdentity = {
+    viewer: withOrigin(viewer, viewer.origin ?? current.viewer.origin),
+    requestId: current.requestId,
+  };
+  const signed = signClaims(requestClaims(next));
   await tx.$executeRaw(Prisma.sql`
     select set_config('role', ${databaseRoleFor(viewer)}, true),
-           set_config('request.jwt.claims', ${claims}, true)`);
+           set_config('request.jwt.claims', ${signed.text}, true),
+           set_config('request.jwt.claims_hmac', ${signed.signature}, true)`);
+  transactionIdentities.set(tx, next);
+}
+
+// ---------------------------------------------------------------- signing
+
+export interface SignedClaims {
+  /** The claims' JSON text, exactly as signed: `request.jwt.claims`. */
+  text: string;
+  /** HMAC-SHA256 of `text` under the claims key, lowercase hex: `request.jwt.claims_hmac`. */
+  signature: string;
+}
+
+/**
+ * Signs `claims` (an `exp` CLAIMS_LIFETIME_SECONDS from now is added when
+ * they carry none) with this process' claims key, or `key`.
+ */
+export function signClaims(claims: object, key: Buffer = processClaimsKey()): SignedClaims {
+  const text = JSON.stringify(
+    "exp" in claims ? claims : { ...claims, exp: Math.floor(Date.now() / 1000) + CLAIMS_LIFETIME_SECONDS },
+  );
+  return { text, signature: createHmac("sha256", key).update(text, "utf8").digest("hex") };
+}
+
+/**
+ * For node-postgres callers that act as a request themselves (tests,
+ * benchmarks), inside a transaction that already switched role: the
+ * statement that sets `claims`, signed.
+ */
+export function signedClaimsQuery(claims: object, key?: Buffer): { text: string; values: [string, string] } {
+  const signed = signClaims(claims, key);
+  return {
+    text: "select set_config('request.jwt.claims', $1, true), set_config('request.jwt.claims_hmac', $2, true)",
+    values: [signed.text, signed.signature],
+  };
+}
+
+let processKey: Buffer | undefined;
+
+/** This process' claims key: databaseClaimsKey() of its environment, read once. */
+export function processClaimsKey(): Buffer {
+  processKey ??= databaseClaimsKey(loadConfig());
+  return processKey;
+}
+
+/** An address PostgreSQL's inet accepts, or undefined (an IPv6 zone is dropped, IPv4-mapped IPv6 unmapped). */
+function inetAddress(address: string | null | undefined): string | undefined {
+  if (!address) return undefined;
+  const bare = address.split("%")[0]!;
+  if (bare.toLowerCase().startsWith("::ffff:") && isIP(bare.slice(7)) === 4) return bare.slice(7);
+  return isIP(bare) ? bare : undefined;
 }

@@ -60,6 +60,14 @@ export interface MigrateOptions extends MigratorOptions {
   target?: number;
   /** When given, set as the password of the API login role (if that role exists). */
   apiPassword?: string;
+  /**
+   * When given, stored as the key request claims are signed with
+   * (app_private.claims_key, from migration 011 on), so the database checks
+   * claims with the key the API signs them with: databaseClaimsKey() in
+   * src/db/resolve.ts. Unset: the stored key is left alone (011 starts with
+   * a random one, which verifies nothing).
+   */
+  claimsKey?: Buffer;
 }
 
 export class MigrationError extends Error {
@@ -95,6 +103,7 @@ export async function migrate(adminUrl: string, options: MigrateOptions = {}): P
 
     const applied = await runPostgrator(postgrator, () => postgrator.migrate(String(target)));
     if (options.apiPassword !== undefined) await setApiPassword(client, options.apiPassword);
+    if (options.claimsKey !== undefined) await setClaimsKey(client, options.claimsKey);
     for (const migration of applied) {
       options.logger?.info({ migration: path.basename(migration.filename) }, "applied migration");
     }
@@ -302,6 +311,19 @@ async function setApiPassword(client: pg.Client, password: string): Promise<void
     [API_ROLE, password],
   );
   if (rows[0]) await client.query(rows[0].sql);
+}
+
+/** The claims key, where only the owner reads it (011); before 011, nothing to set. */
+async function setClaimsKey(client: pg.Client, key: Buffer): Promise<void> {
+  const { rows } = await client.query<{ present: boolean }>(
+    "select to_regclass('app_private.claims_key') is not null as present",
+  );
+  if (!rows[0]?.present) return;
+  await client.query(
+    `insert into app_private.claims_key (id, key) values (true, $1)
+     on conflict (id) do update set key = excluded.key where claims_key.key is distinct from excluded.key`,
+    [key],
+  );
 }
 
 interface LedgerRow {

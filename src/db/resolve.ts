@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { Logger } from "pino";
-import type { Config } from "../config";
+import { type Config, ConfigError } from "../config";
+import { devSecretFile, readOrCreateDevSecret } from "../services/dev-secrets";
 import { startEmbeddedPostgres, stopOnExit } from "./embedded";
 import { PROJECT_ROOT, databaseUrl, provisionDatabase } from "./migrator";
 
@@ -15,6 +17,11 @@ export interface ResolvedDatabase {
   apiUrl: string;
   /** What the migrator sets as that role's password (see apiLogin); undefined: leave it alone. */
   apiPassword: string | undefined;
+  /**
+   * The key request claims are signed with (DATABASE_CLAIMS_KEY, or the
+   * development key): the migrator stores it in the database, the API signs with it.
+   */
+  claimsKey: Buffer;
   /** True when an embedded server was started for this process. */
   embedded: boolean;
   /** Stops the embedded server, if one was started; otherwise does nothing. */
@@ -31,12 +38,15 @@ export async function resolveDatabase(
   config: Config,
   logger: Pick<Logger, "debug" | "info" | "warn" | "error">,
 ): Promise<ResolvedDatabase> {
+  // First: a missing production key stops the process before anything starts.
+  const claimsKey = databaseClaimsKey(config);
   if (config.DATABASE_URL) {
     const api = apiLogin(config, config.DATABASE_URL, { embedded: false });
     return {
       adminUrl: config.DATABASE_URL,
       apiUrl: api.url,
       apiPassword: api.password,
+      claimsKey,
       embedded: false,
       stop: async () => undefined,
     };
@@ -61,7 +71,7 @@ export async function resolveDatabase(
   }
   const adminUrl = databaseUrl(server.adminUrl, { database: EMBEDDED_DATABASE });
   const api = apiLogin(config, adminUrl, { embedded: true });
-  return { adminUrl, apiUrl: api.url, apiPassword: api.password, embedded: true, stop };
+  return { adminUrl, apiUrl: api.url, apiPassword: api.password, claimsKey, embedded: true, stop };
 }
 
 /**
@@ -80,4 +90,36 @@ export function apiLogin(
   if (config.DATABASE_API_URL && !embedded) return { url: config.DATABASE_API_URL, password: undefined };
   const password = config.DATABASE_API_PASSWORD;
   return { url: databaseUrl(adminUrl, { user: API_ROLE, password }), password };
+}
+
+/** Where the development claims key lives when DATABASE_CLAIMS_KEY is unset (`.data/secrets/`, git-ignored). */
+export const DEV_CLAIMS_KEY_FILE = devSecretFile("database-claims.key");
+
+/**
+ * The key request claims are signed with, decided once for the server, the
+ * migrator, the CLIs, the benchmarks and the tests (like apiLogin):
+ * DATABASE_CLAIMS_KEY, or outside production a development key generated
+ * once under .data/secrets/, so every process of this checkout agrees. The
+ * migrator stores it in the database (`migrate({ claimsKey })`); the API
+ * signs with it (src/db/identity.ts).
+ */
+export function databaseClaimsKey(
+  config: Pick<Config, "NODE_ENV" | "DATABASE_CLAIMS_KEY">,
+  devKeyFile = DEV_CLAIMS_KEY_FILE,
+): Buffer {
+  if (config.DATABASE_CLAIMS_KEY) return Buffer.from(config.DATABASE_CLAIMS_KEY, "base64");
+  if (config.NODE_ENV === "production") {
+    throw new ConfigError("Invalid configuration:\n  DATABASE_CLAIMS_KEY: required in production");
+  }
+  return readOrCreateDevSecret(
+    devKeyFile,
+    () => {
+      const key = randomBytes(32);
+      return { text: key.toString("base64"), value: key };
+    },
+    (text) => {
+      const key = Buffer.from(text, "base64");
+      return key.length >= 32 ? key : null;
+    },
+  );
 }

@@ -121,10 +121,11 @@ export function orderUuid(value: OrderReference): string {
 
 /** One statement for every order a request asks about, whatever the number of fields asking. */
 const orderPartyLoader = loaderByIds<boolean>(async (ids, context) => {
-  // The database's own answers (migration 008), from the same claims RLS reads.
+  // The database's own answers (migration 008), from the same claims RLS
+  // reads; is_admin() once per statement, not once per id.
   const rows = await context.db.tx.$queryRaw<{ id: string; party: boolean }[]>`
-    select t.id::text as id, (app.is_admin() or app.is_buyer_of(t.id) or app.is_supplier_of(t.id)) as party
-      from unnest(${[...ids]}::uuid[]) as t(id)`;
+    select t.id::text as id, (a.admin or app.is_buyer_of(t.id) or app.is_supplier_of(t.id)) as party
+      from unnest(${[...ids]}::uuid[]) as t(id), (select app.is_admin() as admin) as a`;
   return rows.map((row) => [row.id, row.party] as const);
 }, false);
 

@@ -1,35 +1,44 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import type { Config } from "../config";
+import { isUuid } from "../db/uuid";
 import { devSecretFile, readOrCreateDevSecret } from "./dev-secrets";
 
 /**
  * Application-level encryption of sensitive columns (DOMAIN.md: suppliers.address,
  * contact_email, contact_phone), AES-256-GCM with node:crypto.
  *
- * Stored form: `enc:v1:<keyId>:<iv>:<ciphertext||tag>`, iv and ciphertext in
+ * Stored form: `enc:v2:<keyId>:<iv>:<ciphertext||tag>`, iv and ciphertext in
  * base64url without padding. The database CHECK `app_private.is_ciphertext`
- * accepts exactly this shape, so plaintext can never be written by mistake.
+ * accepts exactly this shape (and v1's), so plaintext can never be written by mistake.
  *
  * - The key id travels with every value, so keys rotate without a flag day:
  *   the first key of FIELD_ENCRYPTION_KEYS encrypts, every listed key
  *   decrypts, and `npm run keys:rotate` re-encrypts what an old key wrote.
- * - Each value is bound to its column with GCM's additional authenticated data
- *   (for example `suppliers.contact_email`): a ciphertext copied into another
- *   column fails to decrypt instead of showing up as that column's value.
+ * - Each value is bound to its column AND its row with GCM's additional
+ *   authenticated data (`enc:v2|suppliers.contact_email|<row id>`): a
+ *   ciphertext copied into another column, or into the same column of
+ *   another row (another supplier), fails to decrypt instead of showing up
+ *   as that row's value. The version is part of the AAD, so a v2 value
+ *   relabelled v1 does not authenticate either.
+ * - v1 (`enc:v1:…`, written before migration 012) bound the column only. It
+ *   is still read, so existing data keeps working, and never written:
+ *   `npm run keys:rotate` re-encrypts every v1 value as v2 (under the current
+ *   key), after which no value can be moved between rows.
  * - A fresh random 96-bit IV per value (GCM's native size; the DB CHECK wants
  *   exactly 16 base64url characters). With random IVs one key should encrypt
  *   well under 2^32 values, far beyond this table's size; rotate long before.
  */
 
-const FORMAT_PREFIX = "enc:v1:";
+/** The format new values are written in. */
+export const CURRENT_FORMAT = "v2";
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** The shape of the DB CHECK app_private.is_ciphertext (kept in step with 002.do.enums-and-tables.sql). */
-const CIPHERTEXT_PATTERN = /^enc:v1:([A-Za-z0-9_-]{1,64}):([A-Za-z0-9_-]{16}):([A-Za-z0-9_-]+)$/;
+/** The shape of the DB CHECK app_private.is_ciphertext (kept in step with 012.do.suppliers-contact-row-binding.sql). */
+const CIPHERTEXT_PATTERN = /^enc:(v1|v2):([A-Za-z0-9_-]{1,64}):([A-Za-z0-9_-]{16}):([A-Za-z0-9_-]+)$/;
 
-/** AAD of each encrypted column: the one place these strings are spelled. */
+/** The encrypted columns (`table.column`): the one place these strings are spelled. */
 export const ENCRYPTED_COLUMNS = {
   supplierAddress: "suppliers.address",
   supplierContactEmail: "suppliers.contact_email",
@@ -47,10 +56,19 @@ export class FieldEncryptionError extends Error {
 export interface FieldCipher {
   /** The key id new values are encrypted with. */
   readonly currentKeyId: string;
-  encrypt(value: string, aad: string): string;
-  /** Throws FieldEncryptionError when the value is malformed, its key unknown, or it fails authentication. */
-  decrypt(ciphertext: string, aad: string): string;
-  /** True when the value was encrypted with a key other than the current one (or is not ciphertext at all). */
+  /** Encrypts a value of `column` in the row `rowId` (its uuid): it decrypts there and nowhere else. */
+  encrypt(value: string, column: EncryptedColumn, rowId: string): string;
+  /**
+   * Decrypts a value read from `column` of the row `rowId`. Throws
+   * FieldEncryptionError when the value is malformed, its key unknown, or it
+   * fails authentication (tampered, or moved from another column or row).
+   * Its messages never contain the value.
+   */
+  decrypt(ciphertext: string, column: EncryptedColumn, rowId: string): string;
+  /**
+   * True when keys:rotate should rewrite the value: encrypted with a key
+   * other than the current one, in the old v1 format, or not ciphertext at all.
+   */
   needsRotation(ciphertext: string): boolean;
 }
 
@@ -73,17 +91,19 @@ export function createFieldCipher(
   return {
     currentKeyId: current.id,
 
-    encrypt(value, aad) {
+    encrypt(value, column, rowId) {
       if (typeof value !== "string") throw new FieldEncryptionError("only strings can be encrypted");
+      const aad = additionalData(CURRENT_FORMAT, column, rowId);
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv("aes-256-gcm", current.key, iv, { authTagLength: TAG_BYTES });
-      cipher.setAAD(Buffer.from(aad, "utf8"));
+      cipher.setAAD(aad);
       const body = Buffer.concat([cipher.update(value, "utf8"), cipher.final(), cipher.getAuthTag()]);
-      return `${FORMAT_PREFIX}${current.id}:${iv.toString("base64url")}:${body.toString("base64url")}`;
+      return `enc:${CURRENT_FORMAT}:${current.id}:${iv.toString("base64url")}:${body.toString("base64url")}`;
     },
 
-    decrypt(ciphertext, aad) {
-      const { keyId, iv, body } = parseCiphertext(ciphertext);
+    decrypt(ciphertext, column, rowId) {
+      const { version, keyId, iv, body } = parseCiphertext(ciphertext);
+      const aad = additionalData(version, column, rowId);
       const key = byId.get(keyId);
       if (!key) {
         throw new FieldEncryptionError(
@@ -91,7 +111,7 @@ export function createFieldCipher(
         );
       }
       const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
-      decipher.setAAD(Buffer.from(aad, "utf8"));
+      decipher.setAAD(aad);
       decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
       try {
         return Buffer.concat([
@@ -99,23 +119,33 @@ export function createFieldCipher(
           decipher.final(),
         ]).toString("utf8");
       } catch {
-        // Deliberately vague: tampering, a wrong column and a wrong key look alike to GCM.
+        // Deliberately vague: tampering, a wrong row or column and a wrong key look alike to GCM.
         throw new FieldEncryptionError(
-          `value does not authenticate for ${aad} (tampered, moved from another column, or wrong key)`,
+          `value does not authenticate for ${column} of row ${rowId.toLowerCase()} (tampered, moved from another row or column, or wrong key)`,
         );
       }
     },
 
     needsRotation(ciphertext) {
       const match = CIPHERTEXT_PATTERN.exec(ciphertext);
-      return !match || match[1] !== current.id;
+      return !match || match[1] !== CURRENT_FORMAT || match[2] !== current.id;
     },
   };
 }
 
-/** The key id of a stored value, or null when the value is not in the enc:v1 format. */
+/** The key id of a stored value (either format), or null when the value is not ciphertext. */
 export function keyIdOf(ciphertext: string): string | null {
-  return CIPHERTEXT_PATTERN.exec(ciphertext)?.[1] ?? null;
+  return CIPHERTEXT_PATTERN.exec(ciphertext)?.[2] ?? null;
+}
+
+/** The format of a stored value (`v1`: column-bound only; `v2`: column and row), or null when it is not ciphertext. */
+export function formatOf(ciphertext: string): "v1" | "v2" | null {
+  return (CIPHERTEXT_PATTERN.exec(ciphertext)?.[1] as "v1" | "v2" | undefined) ?? null;
+}
+
+/** How every value written by a cipher whose current key is `keyId` starts (keys:rotate's SQL filter). */
+export function currentPrefix(keyId: string): string {
+  return `enc:${CURRENT_FORMAT}:${keyId}:`;
 }
 
 /** A new `keyId:base64key` pair, for FIELD_ENCRYPTION_KEYS (prepend it, keep the old keys, then run keys:rotate). */
@@ -159,24 +189,51 @@ function parseKeys(spec: string): NamedKey[] {
   return keys;
 }
 
-function parseCiphertext(ciphertext: string): { keyId: string; iv: Buffer; body: Buffer } {
+/**
+ * GCM's additional authenticated data of a value. v1 (read only): the
+ * column. v2: the format, the column and the row's uuid (lower case, as
+ * PostgreSQL prints it), `|`-separated (no column name or uuid contains one).
+ */
+function additionalData(version: "v1" | "v2", column: EncryptedColumn, rowId: string): Buffer {
+  if (!Object.values(ENCRYPTED_COLUMNS).includes(column)) {
+    throw new FieldEncryptionError(`"${String(column)}" is not an encrypted column`);
+  }
+  if (typeof rowId !== "string" || !isUuid(rowId)) {
+    throw new FieldEncryptionError("the row id of an encrypted value must be its uuid");
+  }
+  const text = version === "v1" ? column : `enc:v2|${column}|${rowId.toLowerCase()}`;
+  return Buffer.from(text, "utf8");
+}
+
+function parseCiphertext(ciphertext: string): {
+  version: "v1" | "v2";
+  keyId: string;
+  iv: Buffer;
+  body: Buffer;
+} {
   if (typeof ciphertext !== "string") throw new FieldEncryptionError("ciphertext must be a string");
   const match = CIPHERTEXT_PATTERN.exec(ciphertext);
   if (!match) {
     throw new FieldEncryptionError(
       ciphertext.startsWith("enc:")
         ? "malformed ciphertext"
-        : "value is not encrypted (expected enc:v1:<keyId>:<iv>:<data>)",
+        : "value is not encrypted (expected enc:v2:<keyId>:<iv>:<data>)",
     );
   }
-  const [, keyId, ivText, bodyText] = match as unknown as [string, string, string, string];
+  const [, version, keyId, ivText, bodyText] = match as unknown as [
+    string,
+    "v1" | "v2",
+    string,
+    string,
+    string,
+  ];
   const iv = Buffer.from(ivText, "base64url");
   const body = Buffer.from(bodyText, "base64url");
   // Buffer.from ignores stray characters; round-tripping proves the text was canonical base64url.
   if (iv.length !== IV_BYTES || body.length < TAG_BYTES || body.toString("base64url") !== bodyText) {
     throw new FieldEncryptionError("malformed ciphertext");
   }
-  return { keyId, iv, body };
+  return { version, keyId, iv, body };
 }
 
 /**

@@ -6,7 +6,7 @@ import { SignJWT, base64url } from "jose";
 import { externalUserId, mappedRoles } from "../../src/auth/external-identity";
 import { generateSigningKey } from "../../src/auth/tokens";
 import { type TestDatabase, createTestDatabase, withAdminClient } from "../helpers/database";
-import { type ApiServer, type GraphQLResponse, gql, startApiServer } from "../graphql/harness";
+import { type ApiServer, type GraphQLResponse, gql, startApiServer, withServerLog } from "../graphql/harness";
 import { insertUser, signingEnv, sleep } from "../graphql/auth.scenario";
 
 /**
@@ -108,14 +108,16 @@ async function me(token: string): Promise<GraphQLResponse<{ me: unknown }>> {
 }
 
 function expectUnauthenticated(response: GraphQLResponse<unknown>): void {
-  expect(response.status).toBe(401);
-  expect(response.headers.get("www-authenticate")).toMatch(
-    /^Bearer realm="loomline", error="invalid_(token|request)"$/,
-  );
-  expect(response.errors?.map((error) => error.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
-  expect(response.data ?? null).toBeNull();
-  // Yoga's transport details stay internal.
-  expect(response.errors?.[0]?.extensions).not.toHaveProperty("http");
+  withServerLog(response, () => {
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(
+      /^Bearer realm="loomline", error="invalid_(token|request)"$/,
+    );
+    expect(response.errors?.map((error) => error.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+    expect(response.data ?? null).toBeNull();
+    // Yoga's transport details stay internal.
+    expect(response.errors?.[0]?.extensions).not.toHaveProperty("http");
+  });
 }
 
 // ---------------------------------------------------------------- attacks

@@ -103,23 +103,27 @@ export async function insertOrderWorld(
     southOwner: await user("southOwner", ["supplier"], "Sara South", "South Loom"),
   };
 
-  const supplier = async (owner: WorldUser, name: string, country: string, contact: SupplierContactPlain) =>
-    (
+  const supplier = async (owner: WorldUser, name: string, country: string, contact: SupplierContactPlain) => {
+    // Contact ciphertext is bound to its row: the id is chosen before the insert.
+    const id = crypto.randomUUID();
+    return (
       await one<{ id: string }>(
-        `insert into suppliers (user_id, company_name, country, city, verification_status, specializations,
+        `insert into suppliers (id, user_id, company_name, country, city, verification_status, specializations,
                                 address, contact_email, contact_phone, can_list_products)
-         values ($1, $2, $3, 'Capital', 'verified', $4, $5, $6, $7, true) returning id`,
+         values ($8, $1, $2, $3, 'Capital', 'verified', $4, $5, $6, $7, true) returning id`,
         [
           owner.id,
           name,
           country,
           country === "PT" ? ["knitwear", "merino"] : ["knitwear", "cotton"],
-          cipher.encrypt(contact.address, ENCRYPTED_COLUMNS.supplierAddress),
-          cipher.encrypt(contact.contactEmail, ENCRYPTED_COLUMNS.supplierContactEmail),
-          cipher.encrypt(contact.contactPhone, ENCRYPTED_COLUMNS.supplierContactPhone),
+          cipher.encrypt(contact.address, ENCRYPTED_COLUMNS.supplierAddress, id),
+          cipher.encrypt(contact.contactEmail, ENCRYPTED_COLUMNS.supplierContactEmail, id),
+          cipher.encrypt(contact.contactPhone, ENCRYPTED_COLUMNS.supplierContactPhone, id),
+          id,
         ],
       )
     ).id;
+  };
 
   const suppliers = {
     northKnit: await supplier(users.northOwner, "North Knit", "PT", CONTACTS.northKnit),

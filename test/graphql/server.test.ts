@@ -3,7 +3,7 @@ import type pg from "pg";
 import { rollback } from "../../src/db/migrator";
 import { ListingBySlugDocument, ListingSlugsDocument, TypenameDocument } from "../generated/graphql";
 import { createTestDatabase, type TestDatabase, withAdminClient } from "../helpers/database";
-import { type ApiServer, dataOf, startApiServer } from "./harness";
+import { type ApiServer, type GraphQLResponse, dataOf, startApiServer } from "./harness";
 import { LISTINGS, insertScenario } from "./marketplace.scenario";
 
 /**
@@ -39,7 +39,8 @@ async function serve(
   database: TestDatabase,
   options: Parameters<typeof startApiServer>[1] = {},
 ): Promise<ApiServer> {
-  const server = await startApiServer(database, options);
+  // Over real sockets: this file is about the HTTP application.
+  const server = await startApiServer(database, { transport: "socket", ...options });
   servers.push(server);
   return server;
 }
@@ -62,6 +63,21 @@ async function apiSessionStates(database: TestDatabase): Promise<string[]> {
   });
 }
 
+/**
+ * GET /readyz. The probe gives up after 2 s (src/db/readiness.ts), which a
+ * first connection on a loaded machine can exceed: a "database_timeout"
+ * answer is asked again, a few times; any other answer is final.
+ */
+async function readyz(url: string): Promise<{ status: number; headers: Headers; body: unknown }> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(`${url}/readyz`);
+    const body = (await response.json()) as { reason?: string };
+    if (body.reason !== "database_timeout" || attempt === 5) {
+      return { status: response.status, headers: response.headers, body };
+    }
+  }
+}
+
 describe("operational endpoints", () => {
   test("GET /healthz answers 200 while the process is alive", async () => {
     const response = await fetch(`${api.url}/healthz`);
@@ -69,9 +85,9 @@ describe("operational endpoints", () => {
   });
 
   test("GET /readyz answers 200 on a migrated database reachable as the API role", async () => {
-    const response = await fetch(`${api.url}/readyz`);
+    const response = await readyz(api.url);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ready" });
+    expect(response.body).toEqual({ status: "ready" });
     expect(response.headers.get("cache-control")).toBe("no-store");
   });
 
@@ -84,7 +100,7 @@ describe("operational endpoints", () => {
     const response = await fetch(`${unreachable.url}/readyz`);
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ status: "unavailable", reason: "database_unreachable" });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(10_000); // no hang; room for a loaded machine
   });
 
   test("GET /readyz answers 503 while a migration is pending", async () => {
@@ -92,9 +108,9 @@ describe("operational endpoints", () => {
     const undone = await rollback(behind.adminUrl);
     expect(undone).not.toBeNull();
     const server = await serve(behind);
-    const response = await fetch(`${server.url}/readyz`);
+    const response = await readyz(server.url);
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({
+    expect(response.body).toEqual({
       status: "unavailable",
       reason: "migrations_pending",
       pendingMigrations: 1,
@@ -132,20 +148,28 @@ describe("GraphiQL", () => {
 });
 
 describe("errors and request ids", () => {
-  test("a sane x-request-id is echoed; anything else is replaced by a generated one", async () => {
-    const echoed = await api.graphql(TypenameDocument, {}, { "x-request-id": "checkout-42.retry-1" });
-    expect(echoed.headers.get("x-request-id")).toBe("checkout-42.retry-1");
+  test("the request id is the server's; a sane x-request-id is kept (logged) as the client's own", async () => {
+    const completed = (response: GraphQLResponse<unknown>) =>
+      response.serverLogs().find((line) => line["msg"] === "request completed");
+    const sane = await api.graphql(TypenameDocument, {}, { "x-request-id": "checkout-42.retry-1" });
+    expect(sane.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(completed(sane)).toMatchObject({ clientRequestId: "checkout-42.retry-1" });
 
     for (const offered of ["has spaces", "x".repeat(200), "<script>"]) {
-      const replaced = await api.graphql(TypenameDocument, {}, { "x-request-id": offered });
-      expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+      const dropped = await api.graphql(TypenameDocument, {}, { "x-request-id": offered });
+      expect(dropped.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+      expect(completed(dropped)).not.toHaveProperty("clientRequestId");
     }
     const health = await fetch(`${api.url}/healthz`, { headers: { "x-request-id": "probe-7" } });
-    expect(health.headers.get("x-request-id")).toBe("probe-7");
+    expect(health.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   test("an unexpected error is masked for the client and logged with its request id", async () => {
-    const timeouts = await serve(db, { statementTimeoutMs: 300 });
+    // The blocked statement fails at the statement timeout; the operation's
+    // transaction may last twice that (transactionTimings), which leaves the
+    // rest of the operation time enough on a loaded machine.
+    const timeouts = await serve(db, { statementTimeoutMs: 2_000 });
+    let masked: GraphQLResponse<unknown> | undefined;
     await withAdminClient(db.adminUrl, async (admin) => {
       // A lock no query can get past: the statement times out (57014).
       await admin.query("begin");
@@ -156,6 +180,7 @@ describe("errors and request ids", () => {
           { first: 5 },
           { "x-request-id": "masked-1" },
         );
+        masked = response;
         expect(response.errors).toHaveLength(1);
         expect(response.errors?.[0]).toMatchObject({
           message: "Unexpected error.",
@@ -167,31 +192,44 @@ describe("errors and request ids", () => {
         await admin.query("rollback");
       }
     });
-    const logged = timeouts.logs.find((line) => line["requestId"] === "masked-1" && line["level"] === 50);
+    const logged = masked?.serverLogs().find((line) => line["level"] === 50);
     expect(JSON.stringify(logged)).toMatch(/statement timeout/);
   });
 
   test("an exhausted pool fails fast and masked, and the pool recovers", async () => {
     const small = await serve(db, { poolMax: 1, acquireTimeoutMs: 300 });
     let release!: () => void;
-    let acquired!: () => void;
-    const holdingConnection = new Promise<void>((resolve) => (acquired = resolve));
     // Hold the pool's only connection (waiting until it really is held: a
-    // fixed delay would race on a loaded machine).
-    const holding = small.prisma.$transaction(
-      () => {
-        acquired();
-        return new Promise<void>((resolve) => (release = resolve));
-      },
-      { maxWait: 2_000, timeout: 10_000 },
-    );
-    await holdingConnection;
+    // fixed delay would race on a loaded machine). The 300 ms also bound
+    // opening that connection, which a loaded machine can exceed: try again
+    // until one attempt gets it.
+    const hold = () =>
+      new Promise<{ holding: Promise<void> }>((acquired, failed) => {
+        const holding = small.prisma.$transaction(
+          () => {
+            acquired({ holding });
+            return new Promise<void>((resolve) => (release = resolve));
+          },
+          { maxWait: 2_000, timeout: 60_000 },
+        );
+        holding.catch(failed);
+      });
+    let held: { holding: Promise<void> } | undefined;
+    for (let attempt = 1; !held; attempt++) {
+      try {
+        held = await hold();
+      } catch (error) {
+        if (attempt === 20) throw error;
+      }
+    }
     const started = Date.now();
     const starved = await small.graphql(ListingSlugsDocument, { first: 1 });
-    expect(Date.now() - started).toBeLessThan(3_000);
+    // Far below the 30 s a test server otherwise waits (TEST_SERVER_TIMINGS),
+    // with room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(starved.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
     release();
-    await holding;
+    await held.holding;
     expect(
       dataOf(await small.graphql(ListingSlugsDocument, { first: 1 })).marketplaceProducts.edges,
     ).toHaveLength(1);
@@ -210,13 +248,20 @@ describe("the per-operation transaction", () => {
     expect(sql).toHaveLength(5);
     expect(sql[0]).toBe(
       "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true), " +
-        "set_config('request.id', $3, true), set_config('transaction_read_only', 'on', true)",
+        "set_config('request.jwt.claims_hmac', $3, true), set_config('request.id', $4, true), " +
+        "set_config('transaction_read_only', 'on', true)",
     );
-    expect(JSON.parse(api.statements[0]!.params)).toEqual([
-      "anonymous",
-      JSON.stringify({ role: "anonymous" }),
-      "count-1",
-    ]);
+    const [role, claims, hmac, requestId] = JSON.parse(api.statements[0]!.params) as string[];
+    expect(role).toBe("anonymous");
+    expect(JSON.parse(claims!)).toEqual({
+      role: "anonymous",
+      request_id: response.requestId,
+      client_request_id: "count-1",
+      client_ip: "127.0.0.1",
+      exp: expect.any(Number),
+    });
+    expect(hmac).toMatch(/^[0-9a-f]{64}$/);
+    expect(requestId).toBe(response.requestId);
     expect(sql[1]).toMatch(/^select mp\.id::text as id/); // the page of ids
     expect(sql[2]).toMatch(/^SELECT .* FROM "public"\."marketplace_products"/); // rows + suppliers, one joined query
     expect(sql[2]).toMatch(/"public"\."suppliers"/);
@@ -246,9 +291,10 @@ describe("the per-operation transaction", () => {
             slug = 'draft-merino-beanie'
             and current_user = 'anonymous'
             and session_user = 'loomline_api'
-            and app.current_claims() = '{"role": "anonymous"}'::jsonb
+            and app.current_claims() ->> 'role' = 'anonymous'
+            and app.current_claims() ->> 'client_request_id' = 'probe-request-1'
+            and app.current_claims() ->> 'request_id' = current_setting('request.id', true)
             and app.current_user_id() is null
-            and current_setting('request.id', true) = 'probe-request-1'
             and current_setting('transaction_read_only') = 'on'
             and current_setting('transaction_isolation') = 'repeatable read'
           )`);

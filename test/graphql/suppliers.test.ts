@@ -36,19 +36,23 @@ beforeAll(async () => {
     );
     pendingOwner = { id: owner[0]!.id, email: "pending-owner@world.example", roles: ["supplier"] };
     await client.query("insert into user_roles (user_id, role) values ($1, 'supplier')", [pendingOwner.id]);
-    const insert = async (name: string, status: string, userId: string | null) =>
-      (
+    const insert = async (name: string, status: string, userId: string | null) => {
+      // Contact ciphertext is bound to its row: the id is chosen before the insert.
+      const id = crypto.randomUUID();
+      return (
         await client.query<{ id: string }>(
-          `insert into suppliers (user_id, company_name, country, verification_status, specializations, contact_email)
-           values ($1, $2, 'PT', $3, '{knitwear}', $4) returning id`,
+          `insert into suppliers (id, user_id, company_name, country, verification_status, specializations, contact_email)
+           values ($5, $1, $2, 'PT', $3, '{knitwear}', $4) returning id`,
           [
             userId,
             name,
             status,
-            cipher.encrypt(`${status}@example.test`, ENCRYPTED_COLUMNS.supplierContactEmail),
+            cipher.encrypt(`${status}@example.test`, ENCRYPTED_COLUMNS.supplierContactEmail, id),
+            id,
           ],
         )
       ).rows[0]!.id;
+    };
     pendingSupplier = await insert("Pending Purl", "pending", pendingOwner.id);
     suspendedSupplier = await insert("Suspended Stitch", "suspended", null);
   });
@@ -204,7 +208,7 @@ describe("contact fields (decrypted only for those DOMAIN.md names)", () => {
   test("ciphertext never reaches a client, and a page's contacts come from one statement", async () => {
     api.statements.length = 0;
     const response = await api.graphql(SUPPLIERS, { first: 10 }, await as(world.users.admin));
-    expect(JSON.stringify(response.data)).not.toContain("enc:v1:");
+    expect(JSON.stringify(response.data)).not.toMatch(/enc:v\d:/);
     expect(api.statements.filter((statement) => /supplier_contacts/.test(statement.query))).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
 import { databaseUrl, provisionDatabase } from "../../src/db/migrator";
+import { signClaims } from "../../src/db/identity";
 import { API_ROLE } from "../../src/db/resolve";
 
 /**
@@ -84,7 +85,8 @@ export async function withAdminClient<T>(url: string, fn: (client: pg.Client) =>
 /**
  * Runs `fn` the way the API runs a request: connected as loomline_api
  * (`url` is `db.apiUrl`), in a transaction that switches to `role` with the
- * JWT `claims` (null: none), then rolled back so tests leave no data.
+ * JWT `claims` (null: none), signed like the API's, then rolled back so
+ * tests leave no data.
  */
 export async function withRole<T>(
   url: string,
@@ -96,9 +98,12 @@ export async function withRole<T>(
     await client.query("begin");
     let result: T;
     try {
+      // Signed as the API signs them (migration 011): unsigned claims are nobody.
+      const signed = claims ? signClaims(claims) : { text: "", signature: "" };
       const { rows } = await client.query<{ login: string }>(
-        "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true), session_user::text as login",
-        [role, claims ? JSON.stringify(claims) : ""],
+        "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true), " +
+          "set_config('request.jwt.claims_hmac', $3, true), session_user::text as login",
+        [role, signed.text, signed.signature],
       );
       // A superuser connection would skip RLS and prove nothing.
       if (rows[0]?.login !== API_ROLE)

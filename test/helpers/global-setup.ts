@@ -5,7 +5,7 @@ import pino from "pino";
 import { loadConfig } from "../../src/config";
 import { isAlive, startEmbeddedPostgres, stopOnExit } from "../../src/db/embedded";
 import { PROJECT_ROOT, databaseUrl, migrate, provisionDatabase } from "../../src/db/migrator";
-import { apiLogin } from "../../src/db/resolve";
+import { apiLogin, databaseClaimsKey } from "../../src/db/resolve";
 import { dropDatabase, templateName, testDatabasePrefix, withAdminClient } from "./database";
 
 /** Shared with global-teardown (same process). */
@@ -55,7 +55,11 @@ export default async function globalSetup(): Promise<void> {
   const template = templateName(randomBytes(3).toString("hex"));
   try {
     await provisionDatabase(serverUrl, template);
-    await migrate(databaseUrl(serverUrl, { database: template }), { apiPassword: api.password });
+    // The workers sign claims with the same key (src/db/identity.ts reads it the same way).
+    await migrate(databaseUrl(serverUrl, { database: template }), {
+      apiPassword: api.password,
+      claimsKey: databaseClaimsKey(config),
+    });
     // Cloning needs the template free of sessions: allow none.
     await withAdminClient(serverUrl, (client) =>
       client.query(

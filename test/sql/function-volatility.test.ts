@@ -61,6 +61,7 @@ const EXPECTED: Record<string, Volatility> = {
   "app.is_buyer_of(uuid)": "stable",
   "app.is_supplier_of(uuid)": "stable",
   "app.is_order_party(uuid, uuid)": "stable",
+  "app.is_order_party(uuid)": "stable",
   "app.shares_order_with(uuid)": "stable",
   "app.has_accepted_order_with(uuid)": "stable",
   // Narrowed reads and the anonymous tracking page: read tables.
@@ -77,20 +78,25 @@ const EXPECTED: Record<string, Volatility> = {
   "app.new_tracking_token()": "volatile",
   "app.next_order_number()": "volatile",
   "app.next_supplier_order_number()": "volatile",
-  // Authentication (007): lookups read tables (and now()); the flows write.
+  // Authentication (007, 010): lookups read tables (and now()); the flows
+  // write, and draw refresh tokens (random bytes).
   "app.auth_api_key(text)": "stable",
-  "app.auth_credentials(text)": "stable",
+  "app.auth_password_params(text)": "stable",
   "app.auth_create_api_key(text, text, text, text[], timestamp with time zone)": "volatile",
   "app.auth_revoke_api_key(uuid)": "volatile",
   "app.auth_revoke_refresh_token(text)": "volatile",
-  "app.auth_rotate_refresh_token(text, text, timestamp with time zone, text, inet)": "volatile",
-  "app.auth_sign_up(text, text, text, text, app_role, text, timestamp with time zone, text, inet)":
-    "volatile",
-  "app.auth_start_session(uuid, text, text, text, timestamp with time zone, text, inet)": "volatile",
+  "app.auth_rotate_refresh_token(text, timestamp with time zone, text, inet)": "volatile",
+  "app.auth_sign_in(text, bytea, text, timestamp with time zone, text, inet)": "volatile",
+  "app.auth_sign_up(text, text, text, text, app_role, timestamp with time zone, text, inet)": "volatile",
   "app.auth_touch_api_keys(uuid[])": "volatile",
   "app.auth_upsert_external_user(text, text, text, text, app_role[])": "volatile",
-  "app_private.auth_issue_refresh_token(uuid, uuid, text, timestamp with time zone, text, inet)": "volatile",
+  "app_private.auth_issue_refresh_token(uuid, uuid, timestamp with time zone, text, inet)": "volatile",
   "app_private.auth_user_summary(uuid)": "stable",
+  // 010: reads the secret's table; parses a stored hash (pure).
+  "app_private.auth_hmac(bytea)": "stable",
+  "app_private.password_hash_parts(text)": "immutable",
+  "app_private.is_current_password_hash(text)": "immutable",
+  "app_private.sealed_password_hash(text)": "immutable",
   // The id of an external identity must never change for an issuer and
   // subject (src/auth/external-identity.ts computes the same). Its body's
   // convert_to(name, 'UTF8') is catalogued STABLE only because a conversion
@@ -105,6 +111,8 @@ const EXPECTED: Record<string, Volatility> = {
   "app_private.stage_name(integer)": "immutable",
   // Reads a request setting.
   "app_private.request_setting(text)": "stable",
+  // Reads the catalog (may the session act as the owner?: 011).
+  "app_private.is_trusted_session()": "stable",
   // Write (notifications, orders) or send (pg_notify).
   "app_private.notify_user(uuid, notification_type, text, text, jsonb)": "volatile",
   "app_private.publish(text, uuid, jsonb)": "volatile",
@@ -119,6 +127,7 @@ const EXPECTED: Record<string, Volatility> = {
       "tg__audit",
       "tg__non_admin_transitions",
       "tg__request_insert_defaults",
+      "tg__revocation_is_final",
       "tg__set_updated_at",
       "tg_audit_log__retention",
       "tg_marketplace_products__approval",

@@ -20,6 +20,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Client } from "pg";
+import { signedClaimsQuery } from "../../src/db/identity";
 import { createTestDatabase, withAdminClient, withRole, type TestDatabase } from "../helpers/database";
 
 // ------------------------------------------------------------- the world
@@ -156,8 +157,13 @@ const CALLERS: Record<Role, Caller> = {
   admin: { dbRole: "authenticated", claims: user(U.admin, ["admin"]), me: U.admin, supplier: null },
 };
 
+// Claims count only when the API signed them (011): set signed, as the API does.
 const asCaller = <T>(role: Role, fn: (client: Client) => Promise<T>) =>
-  withRole(database.apiUrl, CALLERS[role].dbRole, CALLERS[role].claims, fn);
+  withRole(database.apiUrl, CALLERS[role].dbRole, null, async (client) => {
+    const { claims } = CALLERS[role];
+    if (claims) await client.query(signedClaimsQuery(claims));
+    return fn(client);
+  });
 
 /** :me and :supplier as SQL literals for `caller`. */
 function bind(sql: string, caller: Caller): string {

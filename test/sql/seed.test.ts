@@ -142,20 +142,26 @@ describe("seed small", () => {
     expect(people).toHaveLength(1);
   });
 
-  it("encrypts supplier contact fields, each bound to its column", async () => {
-    const rows = await query<{ address: string; contact_email: string; contact_phone: string }>(
-      "select address, contact_email, contact_phone from suppliers",
+  it("encrypts supplier contact fields, each bound to its column and row", async () => {
+    const rows = await query<{ id: string; address: string; contact_email: string; contact_phone: string }>(
+      "select id, address, contact_email, contact_phone from suppliers",
     );
     expect(rows).toHaveLength(20);
     for (const row of rows) {
-      expect(cipher.decrypt(row.contact_email, ENCRYPTED_COLUMNS.supplierContactEmail)).toMatch(
+      expect(cipher.decrypt(row.contact_email, ENCRYPTED_COLUMNS.supplierContactEmail, row.id)).toMatch(
         /^sales@[a-z0-9.-]+\.example$/,
       );
-      expect(cipher.decrypt(row.contact_phone, ENCRYPTED_COLUMNS.supplierContactPhone)).toMatch(
+      expect(cipher.decrypt(row.contact_phone, ENCRYPTED_COLUMNS.supplierContactPhone, row.id)).toMatch(
         /^\+\d+ [\d ]+$/,
       );
-      expect(cipher.decrypt(row.address, ENCRYPTED_COLUMNS.supplierAddress)).toMatch(/, [A-Z]{2}$/);
-      expect(() => cipher.decrypt(row.contact_email, ENCRYPTED_COLUMNS.supplierContactPhone)).toThrow();
+      expect(cipher.decrypt(row.address, ENCRYPTED_COLUMNS.supplierAddress, row.id)).toMatch(/, [A-Z]{2}$/);
+      expect(() =>
+        cipher.decrypt(row.contact_email, ENCRYPTED_COLUMNS.supplierContactPhone, row.id),
+      ).toThrow();
+      const other = rows.find((candidate) => candidate.id !== row.id)!;
+      expect(() =>
+        cipher.decrypt(row.contact_email, ENCRYPTED_COLUMNS.supplierContactEmail, other.id),
+      ).toThrow();
     }
   });
 

@@ -465,15 +465,17 @@ export class SeedGenerator {
         business_type: this.random.pick(BUSINESS_TYPES),
         country: country.code,
         city,
-        // Sensitive columns are encrypted by the application, each bound to its column.
+        // Sensitive columns are encrypted by the application, each bound to its column and row.
         address: cipher.encrypt(
           `${this.random.pick(country.streets)}, ${city}, ${country.code}`,
           ENCRYPTED_COLUMNS.supplierAddress,
+          supplier.id,
         ),
-        contact_email: cipher.encrypt(`sales@${domain}`, ENCRYPTED_COLUMNS.supplierContactEmail),
+        contact_email: cipher.encrypt(`sales@${domain}`, ENCRYPTED_COLUMNS.supplierContactEmail, supplier.id),
         contact_phone: cipher.encrypt(
           `${country.dial} ${this.digits(2)} ${this.digits(4)} ${this.digits(4)}`,
           ENCRYPTED_COLUMNS.supplierContactPhone,
+          supplier.id,
         ),
         production_capacity_monthly: capacityMonthly,
         minimum_order_quantity: supplier.moq,

@@ -1,12 +1,18 @@
-import { randomBytes } from "node:crypto";
 import { builder } from "../../builder";
 import type { Context } from "../../context";
 import { assumeIdentity } from "../../db/identity";
 import { generateApiKey } from "../../auth/api-keys";
 import { MIN_PASSWORD_LENGTH, passwordProblem } from "../../auth/password-policy";
-import { hashPassword, needsRehash, verifyPassword } from "../../auth/passwords";
+import {
+  type ScryptSalt,
+  areCurrent,
+  derivePasswordKey,
+  hashPassword,
+  randomScryptSalt,
+  scryptSaltOf,
+} from "../../auth/passwords";
 import { isAppRole } from "../../auth/roles";
-import { REFRESH_TOKEN_PATTERN, newRefreshToken, sha256Hex } from "../../auth/tokens";
+import { REFRESH_TOKEN_PATTERN } from "../../auth/tokens";
 import { ConflictError, InvalidInputError, NotFoundError } from "../../graphql/user-errors";
 import { parseUuid } from "../../graphql/node-id";
 import {
@@ -22,11 +28,13 @@ import {
 
 /**
  * Sign-up, sign-in, refresh, sign-out and API keys. Every database step is a
- * security-definer function of migration 007 (the request roles cannot read
- * users, refresh_tokens or api_keys otherwise), called in the operation's
- * transaction. Expected refusals are typed results (AuthError, …), so the
- * transaction commits what a refusal must keep: a reused refresh token's
- * revoked family.
+ * security-definer function of migrations 007 and 010 (the request roles
+ * cannot read users, refresh_tokens or api_keys otherwise), called in the
+ * operation's transaction. They never hand out a password, token or key
+ * hash: sign-in sends the scrypt key derived here and the database compares;
+ * refresh tokens are drawn by the database and returned once. Expected
+ * refusals are typed results (AuthError, …), so the transaction commits what
+ * a refusal must keep: a reused refresh token's revoked family.
  */
 
 const MAX_NAME_LENGTH = 200;
@@ -96,19 +104,18 @@ builder.mutationFields((t) => ({
       if (problem) throw new InvalidInputError(problem, { field: "input.password" });
       const { client, refreshTokenTtlSeconds } = context.auth;
       const passwordHash = await hashPassword(input.password);
-      const refresh = newRefreshToken();
       const refreshExpiresAt = expiresIn(refreshTokenTtlSeconds);
-      const [row] = await context.db.tx.$queryRaw<{ summary: SessionUser | null }[]>`
+      const [row] = await context.db.tx.$queryRaw<{ session: NewSession | null }[]>`
         select app.auth_sign_up(
           ${email}, ${passwordHash}, ${fullName}, ${companyName}, ${input.role}::app_role,
-          ${refresh.hash}, ${refreshExpiresAt}, ${client.userAgent}, ${client.ip}::inet) as summary`;
-      if (!row?.summary) {
+          ${refreshExpiresAt}, ${client.userAgent}, ${client.ip}::inet) as session`;
+      if (!row?.session) {
         throw new ConflictError("An account with this email already exists.", {
           field: "input.email",
           reason: "EMAIL_TAKEN",
         });
       }
-      return startSession(context, row.summary, refresh.token, refreshExpiresAt);
+      return startSession(context, row.session.user, row.session.refreshToken, refreshExpiresAt);
     },
   }),
 
@@ -122,36 +129,33 @@ builder.mutationFields((t) => ({
       const tx = context.db.tx;
       const email = input.email.trim().toLowerCase();
       // No address is longer (and a longer one is no reason for a query).
-      const found =
-        email.length <= 254
-          ? await tx.$queryRaw<CredentialRow[]>`
-              select user_id::text, password_hash, disabled from app.auth_credentials(${email})`
-          : [];
-      const account = found[0];
-      // Unknown email, or an account without a password (external provider):
-      // the same scrypt work on a dummy hash, then the same answer.
-      const storedHash = account?.password_hash ?? (await dummyPasswordHash());
-      const matches = await verifyStoredPassword(context, input.password, storedHash);
-      if (!account?.password_hash || !matches || account.disabled) {
-        // For monitoring (guessing shows up as a stream of these); never the email or password.
-        const reason = account?.password_hash && matches ? "ACCOUNT_DISABLED" : "INVALID_CREDENTIALS";
-        context.logger.info({ userId: account?.user_id ?? null, reason }, "sign-in refused");
-        throw reason === "ACCOUNT_DISABLED"
-          ? new AuthError(reason, "This account is disabled.")
-          : new AuthError(reason, SAME_ERROR);
-      }
-
+      const lookUp = email.length <= 254;
+      // The salt and parameters to derive with. For an unknown email, or an
+      // account without a password (external provider), the database gives a
+      // stand-in salt: the same scrypt work, then the same answer.
+      const params = lookUp ? await passwordParams(context, email) : randomScryptSalt();
+      const key = await derivePasswordKey(input.password, params);
       const { client, refreshTokenTtlSeconds } = context.auth;
-      const rehash = needsRehash(account.password_hash) ? await hashPassword(input.password) : null;
-      const refresh = newRefreshToken();
+      // A hash made with older parameters is replaced, if the key matches.
+      const rehash = key && !areCurrent(params) ? await hashPassword(input.password) : null;
       const refreshExpiresAt = expiresIn(refreshTokenTtlSeconds);
-      const [session] = await tx.$queryRaw<{ summary: SessionUser | null }[]>`
-        select app.auth_start_session(
-          ${account.user_id}::uuid, ${account.password_hash}, ${rehash},
-          ${refresh.hash}, ${refreshExpiresAt}, ${client.userAgent}, ${client.ip}::inet) as summary`;
-      // The password changed or the account was disabled in between.
-      if (!session?.summary) throw new AuthError("INVALID_CREDENTIALS", SAME_ERROR);
-      return startSession(context, session.summary, refresh.token, refreshExpiresAt);
+      const [row] =
+        lookUp && key
+          ? await tx.$queryRaw<{ result: SignInResult }[]>`
+              select app.auth_sign_in(
+                ${email}, decode(${key.toString("hex")}, 'hex'), ${rehash},
+                ${refreshExpiresAt}, ${client.userAgent}, ${client.ip}::inet) as result`
+          : [];
+      const result = row?.result;
+      if (result?.status === "signed_in" && result.user && result.refreshToken) {
+        return startSession(context, result.user, result.refreshToken, refreshExpiresAt);
+      }
+      // For monitoring (guessing shows up as a stream of these); never the email or password.
+      const reason = result?.status === "disabled" ? "ACCOUNT_DISABLED" : "INVALID_CREDENTIALS";
+      context.logger.info({ userId: result?.userId ?? null, reason }, "sign-in refused");
+      throw reason === "ACCOUNT_DISABLED"
+        ? new AuthError(reason, "This account is disabled.")
+        : new AuthError(reason, SAME_ERROR);
     },
   }),
 
@@ -167,15 +171,13 @@ builder.mutationFields((t) => ({
       const invalid = () => new AuthError("INVALID_REFRESH_TOKEN", "The session has ended: sign in again.");
       if (!REFRESH_TOKEN_PATTERN.test(input.refreshToken)) throw invalid();
       const { client, refreshTokenTtlSeconds } = context.auth;
-      const next = newRefreshToken();
       const nextExpiresAt = expiresIn(refreshTokenTtlSeconds);
       const [row] = await context.db.tx.$queryRaw<{ result: RotationResult }[]>`
         select app.auth_rotate_refresh_token(
-          ${sha256Hex(input.refreshToken)}, ${next.hash}, ${nextExpiresAt},
-          ${client.userAgent}, ${client.ip}::inet) as result`;
+          ${input.refreshToken}, ${nextExpiresAt}, ${client.userAgent}, ${client.ip}::inet) as result`;
       const result = row?.result;
-      if (result?.status === "rotated" && result.user) {
-        return startSession(context, result.user, next.token, nextExpiresAt);
+      if (result?.status === "rotated" && result.user && result.refreshToken) {
+        return startSession(context, result.user, result.refreshToken, nextExpiresAt);
       }
       if (result?.status === "reused") {
         // Someone else holds (or held) this session's tokens. The family is
@@ -201,7 +203,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       if (!REFRESH_TOKEN_PATTERN.test(input.refreshToken)) return { success: false };
       const [row] = await context.db.tx.$queryRaw<{ revoked: boolean }[]>`
-        select app.auth_revoke_refresh_token(${sha256Hex(input.refreshToken)}) as revoked`;
+        select app.auth_revoke_refresh_token(${input.refreshToken}) as revoked`;
       return { success: row?.revoked === true };
     },
   }),
@@ -249,22 +251,30 @@ builder.mutationFields((t) => ({
 
 // ---------------------------------------------------------------- internals
 
-/** What the 007 functions return about a user: enough to issue an access token. */
+/** What the auth functions return about a user: enough to issue an access token. */
 interface SessionUser {
   id: string;
   email: string;
   roles: string[];
 }
 
-interface CredentialRow {
-  user_id: string;
-  password_hash: string | null;
-  disabled: boolean;
+/** A session the database started: its user, and the refresh token it drew (shown once). */
+interface NewSession {
+  user: SessionUser;
+  refreshToken: string;
+}
+
+interface SignInResult {
+  status: "signed_in" | "disabled" | "invalid";
+  user?: SessionUser;
+  refreshToken?: string;
+  userId?: string;
 }
 
 interface RotationResult {
   status: "rotated" | "invalid" | "expired" | "reused" | "revoked" | "disabled";
   user?: SessionUser;
+  refreshToken?: string;
   userId?: string;
   familyId?: string;
 }
@@ -308,20 +318,27 @@ function expiresIn(seconds: number): Date {
   return new Date(Date.now() + seconds * 1000);
 }
 
-/** A wrong password is false; a corrupt stored hash is false too, and logged. */
-async function verifyStoredPassword(context: Context, password: string, stored: string): Promise<boolean> {
-  try {
-    return await verifyPassword(password, stored);
-  } catch (error) {
-    context.logger.error({ err: error }, "stored password hash is unreadable");
-    return false;
-  }
+interface PasswordParamsRow {
+  salt: string;
+  n: number;
+  r: number;
+  p: number;
 }
 
-let dummyHash: Promise<string> | undefined;
-
-/** Computed once per process, with today's parameters: verifying against it costs what a real check costs. */
-function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(24).toString("base64"));
-  return dummyHash;
+/**
+ * The salt and scrypt parameters for `email` (app.auth_password_params: one
+ * row, a stand-in for unknown emails). Parameters outside the bound would be
+ * a database that does not hold it: logged, and a random salt used instead
+ * (the sign-in then fails like a wrong password).
+ */
+async function passwordParams(context: Context, email: string): Promise<ScryptSalt> {
+  const [row] = await context.db.tx.$queryRaw<PasswordParamsRow[]>`
+    select salt, n, r, p from app.auth_password_params(${email})`;
+  try {
+    if (!row) throw new Error("app.auth_password_params returned no row");
+    return scryptSaltOf(row);
+  } catch (error) {
+    context.logger.error({ err: error }, "password parameters are unreadable");
+    return randomScryptSalt();
+  }
 }

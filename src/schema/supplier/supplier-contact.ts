@@ -1,6 +1,13 @@
 import { loaderByIds } from "../../graphql/loaders";
 import { isSignedIn } from "../../graphql/auth-scopes";
-import { ENCRYPTED_COLUMNS, type EncryptedColumn, type FieldCipher } from "../../services/field-encryption";
+import type { Context } from "../../context";
+import {
+  ENCRYPTED_COLUMNS,
+  type EncryptedColumn,
+  FieldEncryptionError,
+  formatOf,
+  keyIdOf,
+} from "../../services/field-encryption";
 
 /**
  * A supplier's contact fields (address, contact_email, contact_phone):
@@ -9,8 +16,9 @@ import { ENCRYPTED_COLUMNS, type EncryptedColumn, type FieldCipher } from "../..
  *
  * The request roles cannot select those columns; the narrowed
  * security-definer function of migration 008 returns the ciphertext only to
- * those callers (null otherwise), and the application decrypts it here with
- * the column's AAD. One statement per request for every supplier on a page.
+ * those callers (null otherwise), and the application decrypts it here,
+ * each value bound to its column and row (the supplier's id). One statement
+ * per request for every supplier on a page.
  */
 export interface SupplierContact {
   address: string | null;
@@ -33,19 +41,40 @@ export const supplierContactLoader = loaderByIds<SupplierContact>(async (ids, co
   const rows = await context.db.tx.$queryRaw<ContactRow[]>`
     select c.supplier_id::text as id, c.address, c.contact_email, c.contact_phone
       from app.supplier_contacts(${[...ids]}::uuid[]) as c`;
-  const cipher = context.fieldCipher;
+  const open = (row: ContactRow, value: string | null, column: EncryptedColumn) =>
+    decrypt(context, row.id, value, column);
   return rows.map((row): [string, SupplierContact] => [
     row.id,
     {
-      address: decrypt(cipher, row.address, ENCRYPTED_COLUMNS.supplierAddress),
-      contactEmail: decrypt(cipher, row.contact_email, ENCRYPTED_COLUMNS.supplierContactEmail),
-      contactPhone: decrypt(cipher, row.contact_phone, ENCRYPTED_COLUMNS.supplierContactPhone),
+      address: open(row, row.address, ENCRYPTED_COLUMNS.supplierAddress),
+      contactEmail: open(row, row.contact_email, ENCRYPTED_COLUMNS.supplierContactEmail),
+      contactPhone: open(row, row.contact_phone, ENCRYPTED_COLUMNS.supplierContactPhone),
     },
   ]);
 }, NONE);
 
-function decrypt(cipher: FieldCipher, value: string | null, column: EncryptedColumn): string | null {
-  // A value that fails to decrypt (unknown key, tampering) is an unexpected
-  // error: logged and masked, never shown as ciphertext.
-  return value === null ? null : cipher.decrypt(value, column);
+/**
+ * One field of one row. A value that does not decrypt (its key retired, or
+ * tampered, or copied from another row or column) is that field's null, and
+ * an error log line that names the table, column and row (never the value):
+ * the other fields and rows of the page are unaffected.
+ */
+function decrypt(
+  context: Pick<Context, "fieldCipher" | "logger">,
+  rowId: string,
+  value: string | null,
+  column: EncryptedColumn,
+): string | null {
+  if (value === null) return null;
+  try {
+    return context.fieldCipher.decrypt(value, column, rowId);
+  } catch (error) {
+    if (!(error instanceof FieldEncryptionError)) throw error;
+    const [table, field] = column.split(".") as [string, string];
+    context.logger.error(
+      { table, column: field, rowId, keyId: keyIdOf(value), format: formatOf(value), reason: error.message },
+      "encrypted field could not be decrypted; returned as null",
+    );
+    return null;
+  }
 }

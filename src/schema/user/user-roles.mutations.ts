@@ -10,6 +10,12 @@ import { AppRole, User } from "./user.type";
  * stolen admin session cannot mint more admins. The audit trigger on
  * user_roles records every change with the admin as actor. A changed role
  * reaches the user's access token at its next refresh.
+ *
+ * Users of an external identity provider hold the roles their token maps
+ * to AND user_roles grants (src/auth/authenticate.ts), read again every
+ * EXTERNAL_USER_RECHECK_SECONDS: a revoked role is gone at their first
+ * request after that, whatever the provider's token says, and a role the
+ * provider maps only after their first sign-in needs a grant here too.
  */
 
 /** GrantRoleInput / RevokeRoleInput and their payloads: the same shape, a name each (they may grow apart). */
