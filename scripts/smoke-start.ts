@@ -99,8 +99,14 @@ async function main(): Promise<void> {
   if (output.some((line) => /shutdown failed|shutdown step failed/.test(line)))
     fail("the shutdown reported a failure");
   if (dataDir) {
-    await sleep(200);
-    const left = postgresProcessesOf(dataDir);
+    // npm returns at once on SIGINT; the server and its postgres finish their
+    // shutdown behind it (slower on a loaded machine): give them a bounded while.
+    const deadline = Date.now() + STOP_TIMEOUT_MS;
+    let left = postgresProcessesOf(dataDir);
+    while (left.length > 0 && Date.now() < deadline) {
+      await sleep(200);
+      left = postgresProcessesOf(dataDir);
+    }
     if (left.length > 0) fail(`postgres processes left running on ${dataDir}: ${left.join(", ")}`);
   }
   console.log(`stopped on SIGINT (${JSON.stringify(result)}); no postgres process left`);
