@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { pgTransaction } from "../db/pg-transaction";
 import type { Logger } from "pino";
 import { hashPassword } from "../auth/passwords";
 import { ConfigError, loadConfig } from "../config";
@@ -82,8 +83,7 @@ export async function seed(options: SeedOptions): Promise<SeedSummary> {
   client.on("error", () => undefined); // a dropped connection fails the pending query instead
   await client.connect();
   try {
-    await client.query("begin");
-    try {
+    await pgTransaction(client, async () => {
       await client.query("select pg_advisory_xact_lock($1)", [SEED_LOCK_KEY]);
       await disableTriggers(client);
       // Aggregates of derive.ts over hundreds of thousands of rows.
@@ -105,11 +105,7 @@ export async function seed(options: SeedOptions): Promise<SeedSummary> {
         "rows loaded; deriving trigger-maintained values",
       );
       await deriveTriggerState(client, anchor, logger);
-      await client.query("commit");
-    } catch (error) {
-      await client.query("rollback").catch(() => undefined);
-      throw error;
-    }
+    });
     // Fresh statistics, or the planner guesses from empty tables.
     await client.query("analyze");
     const counts = await countRows(client);

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { pgTransaction } from "../db/pg-transaction";
 import { passwordProblem } from "../auth/password-policy";
 import { hashPassword } from "../auth/passwords";
 import { ConfigError, loadConfig } from "../config";
@@ -107,20 +108,16 @@ async function inTransaction<T>(
   const client = new pg.Client({ connectionString: adminUrl, application_name: "loomline-cli" });
   await client.connect();
   try {
-    await client.query("begin");
-    try {
+    return await pgTransaction(client, async () => {
       // audit_log.request_id of every row the audit trigger writes in this transaction.
       await client.query("select set_config('request.id', $1, true)", [requestId]);
-      const result = await fn(client);
-      await client.query("commit");
-      return result;
-    } catch (error) {
-      await client.query("rollback").catch(() => undefined);
-      if ((error as { code?: string }).code === "23514") {
-        throw new UserCommandError("A value was refused by the database's checks (is the email valid?).");
-      }
-      throw error;
+      return fn(client);
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === "23514") {
+      throw new UserCommandError("A value was refused by the database's checks (is the email valid?).");
     }
+    throw error;
   } finally {
     await client.end();
   }

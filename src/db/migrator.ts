@@ -1,5 +1,6 @@
 import path from "node:path";
 import pg from "pg";
+import { pgTransaction } from "./pg-transaction";
 import type { Logger } from "pino";
 import Postgrator from "postgrator";
 import { PROJECT_ROOT } from "../project-root";
@@ -222,20 +223,14 @@ async function inMigrationTransaction<T>(
   adminUrl: string,
   fn: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
-  return withClient(adminUrl, async (client) => {
-    await client.query("begin");
-    try {
+  return withClient(adminUrl, (client) =>
+    pgTransaction(client, async () => {
       // postgrator writes run_at as a zone-less UTC timestamp into a timestamptz column.
       await client.query("set local timezone = 'UTC'");
       await client.query("select pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY]);
-      const result = await fn(client);
-      await client.query("commit");
-      return result;
-    } catch (error) {
-      await client.query("rollback").catch(() => undefined);
-      throw error;
-    }
-  });
+      return fn(client);
+    }),
+  );
 }
 
 function createPostgrator(client: Queryable, options: MigratorOptions): Postgrator {

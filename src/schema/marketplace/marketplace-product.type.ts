@@ -21,13 +21,8 @@ export const MarketplaceProduct = builder.prismaNode("MarketplaceProduct", {
     category: t.exposeString("category"),
     subcategory: t.exposeString("subcategory", { nullable: true }),
     productType: t.exposeString("productType"),
-    basePrice: t.expose("basePrice", {
-      type: "Decimal",
-      description: "The supplier's price per unit.",
-    }),
-    platformFeePercentage: t.expose("platformFeePercentage", {
-      type: "Decimal",
-    }),
+    basePrice: t.expose("basePrice", { type: "Decimal", description: "The supplier's price per unit." }),
+    platformFeePercentage: t.expose("platformFeePercentage", { type: "Decimal" }),
     platformFeeAmount: t.expose("platformFeeAmount", {
       type: "Decimal",
       description: "round(basePrice × platformFeePercentage / 100, 2), computed by the database.",
@@ -59,10 +54,7 @@ export const MarketplaceProduct = builder.prismaNode("MarketplaceProduct", {
     shippingFrom: t.exposeString("shippingFrom", { nullable: true }),
     status: t.expose("status", { type: ListingStatus }),
     isFeatured: t.exposeBoolean("isFeatured"),
-    rating: t.expose("rating", {
-      type: "Decimal",
-      nullable: true,
-    }),
+    rating: t.expose("rating", { type: "Decimal", nullable: true }),
     views: t.exposeInt("views"),
     sales: t.exposeInt("sales"),
     publishedAt: t.expose("publishedAt", { type: "DateTime", nullable: true }),

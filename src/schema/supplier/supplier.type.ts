@@ -31,10 +31,7 @@ export const Supplier = builder.prismaNode("Supplier", {
     specializations: t.exposeStringList("specializations"),
     verificationStatus: t.expose("verificationStatus", { type: VerificationStatus }),
     tier: t.expose("tier", { type: SupplierTier }),
-    rating: t.expose("rating", {
-      type: "Decimal",
-      description: "Average rating, 0.00 to 5.00.",
-    }),
+    rating: t.expose("rating", { type: "Decimal", description: "Average rating, 0.00 to 5.00." }),
     onTimeDeliveryRate: t.expose("onTimeDeliveryRate", {
       type: "Decimal",
       description: "Share of orders delivered on time, in percent (0.00 to 100.00).",
