@@ -245,6 +245,18 @@ CREATE TYPE public.order_status AS ENUM (
 ALTER TYPE public.order_status OWNER TO loomline_owner;
 
 --
+-- Name: payment_kind; Type: TYPE; Schema: public; Owner: loomline_owner
+--
+
+CREATE TYPE public.payment_kind AS ENUM (
+    'payment',
+    'refund'
+);
+
+
+ALTER TYPE public.payment_kind OWNER TO loomline_owner;
+
+--
 -- Name: payment_status; Type: TYPE; Schema: public; Owner: loomline_owner
 --
 
@@ -825,6 +837,25 @@ REVOKE ALL ON FUNCTION app.auth_upsert_external_user(provider_issuer text, provi
 GRANT ALL ON FUNCTION app.auth_upsert_external_user(provider_issuer text, provider_subject text, verified_email text, display_name text, provider_roles public.app_role[]) TO authenticated;
 
 --
+-- Name: can_write_payments(); Type: FUNCTION; Schema: app; Owner: loomline_owner
+--
+
+CREATE FUNCTION app.can_write_payments() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    RETURN COALESCE((SELECT (app.is_admin() OR (((claims.c -> 'scopes'::text) ? 'payments:write'::text) AND ((claims.c -> 'roles'::text) ? 'admin'::text))) FROM (SELECT app.current_claims() AS current_claims) claims(c)), false);
+
+
+ALTER FUNCTION app.can_write_payments() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION can_write_payments(); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.can_write_payments() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.can_write_payments() TO authenticated;
+
+--
 -- Name: contact_supplier_ids(); Type: FUNCTION; Schema: app; Owner: loomline_owner
 --
 
@@ -855,6 +886,69 @@ ALTER FUNCTION app.contact_supplier_ids() OWNER TO loomline_owner;
 REVOKE ALL ON FUNCTION app.contact_supplier_ids() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.contact_supplier_ids() TO anonymous;
 GRANT ALL ON FUNCTION app.contact_supplier_ids() TO authenticated;
+
+--
+-- Name: convert_quote_to_order(uuid, uuid); Type: FUNCTION; Schema: app; Owner: loomline_owner
+--
+
+CREATE FUNCTION app.convert_quote_to_order(quote_id uuid, buyer_id uuid) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $$
+declare
+  q quotes;
+  buyer uuid;
+  unit numeric(12, 2);
+  order_id uuid;
+begin
+  if not app.is_admin() then
+    raise exception 'only an administrator may convert a quote' using errcode = '42501';
+  end if;
+  select * into q from quotes where id = convert_quote_to_order.quote_id for update;
+  if not found then
+    raise exception 'no such quote' using errcode = 'LLRUL';
+  end if;
+  if q.converted_to_order_id is not null or q.status = 'converted' then
+    raise exception 'quote was already converted to an order' using errcode = 'LLTRN';
+  end if;
+  if not 'converted' = any (app.quote_status_next(q.status)) then
+    raise exception 'quote is %: only a draft, sent or accepted quote can be converted', q.status
+      using errcode = 'LLTRN';
+  end if;
+  buyer := coalesce(convert_quote_to_order.buyer_id, q.requested_by);
+  if buyer is null then
+    raise exception 'this quote was requested anonymously: name the buyer' using errcode = 'LLRUL';
+  end if;
+  if not exists (select from user_roles r where r.user_id = buyer and r.role = 'buyer') then
+    raise exception 'the order''s buyer must hold the buyer role' using errcode = 'LLRUL';
+  end if;
+  if q.total_price is null then
+    raise exception 'the quote has no estimate' using errcode = 'LLRUL';
+  end if;
+  unit := round(q.total_price / q.quantity, 2);
+
+  insert into orders (buyer_id, quote_id, product_type, quantity, status, total_amount, notes)
+  values (buyer, q.id, q.product_type, q.quantity, 'submitted', unit * q.quantity,
+          q.additional_requirements)
+  returning id into order_id;
+  insert into order_items (order_id, description, quantity, unit_price, customization)
+  values (order_id, format('%s (quote)', q.product_type), q.quantity, unit,
+          jsonb_build_object('quoteId', q.id, 'complexityLevel', q.complexity_level,
+                             'fabricType', q.fabric_type, 'productionRoute', q.production_route));
+  update quotes set status = 'converted', converted_to_order_id = order_id where id = q.id;
+  return order_id;
+end;
+$$;
+
+
+ALTER FUNCTION app.convert_quote_to_order(quote_id uuid, buyer_id uuid) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION convert_quote_to_order(quote_id uuid, buyer_id uuid); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.convert_quote_to_order(quote_id uuid, buyer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.convert_quote_to_order(quote_id uuid, buyer_id uuid) TO authenticated;
 
 --
 -- Name: correspondent_user_ids(); Type: FUNCTION; Schema: app; Owner: loomline_owner
@@ -1290,6 +1384,26 @@ GRANT ALL ON FUNCTION app.order_status_transition_allowed(from_status public.ord
 GRANT ALL ON FUNCTION app.order_status_transition_allowed(from_status public.order_status, to_status public.order_status) TO authenticated;
 
 --
+-- Name: order_transitions(public.order_status, boolean); Type: FUNCTION; Schema: app; Owner: loomline_owner
+--
+
+CREATE FUNCTION app.order_transitions(from_status public.order_status, by_admin boolean) RETURNS public.order_status[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    RETURN ARRAY(SELECT t.s FROM unnest('{draft,submitted,confirmed,in_production,quality_check,shipped,delivered,cancelled}'::public.order_status[]) WITH ORDINALITY t(s, n) WHERE (app.order_status_transition_allowed(order_transitions.from_status, t.s) AND (order_transitions.by_admin OR ((((((order_transitions.from_status = 'draft'::public.order_status) AND (t.s = 'submitted'::public.order_status)) OR ((order_transitions.from_status = 'draft'::public.order_status) AND (t.s = 'cancelled'::public.order_status))) OR ((order_transitions.from_status = 'submitted'::public.order_status) AND (t.s = 'cancelled'::public.order_status))) OR ((order_transitions.from_status = 'confirmed'::public.order_status) AND (t.s = 'cancelled'::public.order_status))) OR ((order_transitions.from_status = 'shipped'::public.order_status) AND (t.s = 'delivered'::public.order_status))))) ORDER BY t.n);
+
+
+ALTER FUNCTION app.order_transitions(from_status public.order_status, by_admin boolean) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION order_transitions(from_status public.order_status, by_admin boolean); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.order_transitions(from_status public.order_status, by_admin boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.order_transitions(from_status public.order_status, by_admin boolean) TO anonymous;
+GRANT ALL ON FUNCTION app.order_transitions(from_status public.order_status, by_admin boolean) TO authenticated;
+
+--
 -- Name: orders_as_buyer(); Type: FUNCTION; Schema: app; Owner: loomline_owner
 --
 
@@ -1366,6 +1480,186 @@ REVOKE ALL ON FUNCTION app.profile_phones(profile_ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.profile_phones(profile_ids uuid[]) TO authenticated;
 
 --
+-- Name: quote_contacts(uuid[]); Type: FUNCTION; Schema: app; Owner: loomline_owner
+--
+
+CREATE FUNCTION app.quote_contacts(quote_ids uuid[]) RETURNS TABLE(quote_id uuid, customer_email text, phone_number text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    BEGIN ATOMIC
+ SELECT q.id,
+     (q.customer_email)::text AS customer_email,
+     q.phone_number
+    FROM ( SELECT ( SELECT app.is_admin() AS is_admin) AS admin,
+             ( SELECT app.current_user_id() AS current_user_id) AS user_id) c,
+     public.quotes q
+   WHERE ((q.id = ANY (quote_contacts.quote_ids)) AND (c.admin OR (q.requested_by = c.user_id)));
+END;
+
+
+ALTER FUNCTION app.quote_contacts(quote_ids uuid[]) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION quote_contacts(quote_ids uuid[]); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.quote_contacts(quote_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.quote_contacts(quote_ids uuid[]) TO authenticated;
+
+--
+-- Name: quote_estimate(text, integer, public.complexity_level, text, public.production_route, text); Type: FUNCTION; Schema: app; Owner: loomline_owner
+--
+
+CREATE FUNCTION app.quote_estimate(product_type text, quantity integer, complexity_level public.complexity_level, fabric_type text, production_route public.production_route, country text) RETURNS TABLE(unit_price numeric, total_price numeric, base_cost numeric, specialty_cost numeric, logistics_cost numeric, estimated_delivery_days integer, quote_data jsonb)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    BEGIN ATOMIC
+ WITH f AS (
+          SELECT
+                 CASE lower(btrim(COALESCE(quote_estimate.product_type, ''::text)))
+                     WHEN 'sweater'::text THEN 28.00
+                     WHEN 'cardigan'::text THEN 34.00
+                     WHEN 'hoodie'::text THEN 30.00
+                     WHEN 'dress'::text THEN 42.00
+                     WHEN 'vest'::text THEN 22.00
+                     WHEN 'scarf'::text THEN 12.00
+                     WHEN 'beanie'::text THEN 9.00
+                     WHEN 'gloves'::text THEN 11.00
+                     ELSE 25.00
+                 END AS product_base,
+                 CASE
+                     WHEN (quote_estimate.quantity < 50) THEN 1.30
+                     WHEN (quote_estimate.quantity < 100) THEN 1.15
+                     WHEN (quote_estimate.quantity < 300) THEN 1.00
+                     WHEN (quote_estimate.quantity < 1000) THEN 0.90
+                     WHEN (quote_estimate.quantity < 5000) THEN 0.82
+                     ELSE 0.75
+                 END AS quantity_factor,
+                 CASE quote_estimate.complexity_level
+                     WHEN 'simple'::public.complexity_level THEN 0.90
+                     WHEN 'complex'::public.complexity_level THEN 1.25
+                     ELSE 1.00
+                 END AS complexity_factor,
+                 CASE lower(btrim(COALESCE(quote_estimate.fabric_type, ''::text)))
+                     WHEN 'acrylic'::text THEN 0.85
+                     WHEN 'cotton'::text THEN 1.00
+                     WHEN 'blend'::text THEN 1.10
+                     WHEN 'wool'::text THEN 1.35
+                     WHEN 'merino'::text THEN 1.50
+                     WHEN 'alpaca'::text THEN 1.80
+                     WHEN 'cashmere'::text THEN 2.40
+                     ELSE 1.00
+                 END AS fabric_factor,
+                 CASE quote_estimate.production_route
+                     WHEN 'hybrid'::public.production_route THEN 0.12
+                     WHEN 'specialty_only'::public.production_route THEN 0.30
+                     ELSE 0.00
+                 END AS route_surcharge,
+                 CASE
+                     WHEN (upper(quote_estimate.country) = ANY (ARRAY['CN'::text, 'VN'::text, 'BD'::text, 'IN'::text, 'TR'::text, 'PT'::text])) THEN 'near'::text
+                     WHEN (upper(quote_estimate.country) = ANY (ARRAY['US'::text, 'CA'::text, 'MX'::text])) THEN 'north_america'::text
+                     WHEN (upper(quote_estimate.country) = ANY (ARRAY['AT'::text, 'BE'::text, 'BG'::text, 'HR'::text, 'CY'::text, 'CZ'::text, 'DK'::text, 'EE'::text, 'FI'::text, 'FR'::text, 'DE'::text, 'GR'::text, 'HU'::text, 'IE'::text, 'IT'::text, 'LV'::text, 'LT'::text, 'LU'::text, 'MT'::text, 'NL'::text, 'PL'::text, 'RO'::text, 'SK'::text, 'SI'::text, 'ES'::text, 'SE'::text, 'GB'::text, 'CH'::text, 'NO'::text])) THEN 'europe'::text
+                     ELSE 'rest_of_world'::text
+                 END AS region,
+                 CASE quote_estimate.complexity_level
+                     WHEN 'simple'::public.complexity_level THEN 0
+                     WHEN 'complex'::public.complexity_level THEN 14
+                     ELSE 7
+                 END AS complexity_days,
+             LEAST(30, (3 * ((quote_estimate.quantity + 499) / 500))) AS volume_days,
+                 CASE quote_estimate.production_route
+                     WHEN 'hybrid'::public.production_route THEN 7
+                     WHEN 'specialty_only'::public.production_route THEN 14
+                     ELSE 0
+                 END AS route_days
+         ), r AS (
+          SELECT f.product_base,
+             f.quantity_factor,
+             f.complexity_factor,
+             f.fabric_factor,
+             f.route_surcharge,
+             f.region,
+             f.complexity_days,
+             f.volume_days,
+             f.route_days,
+                 CASE f.region
+                     WHEN 'near'::text THEN 0.80
+                     WHEN 'north_america'::text THEN 1.50
+                     WHEN 'europe'::text THEN 1.20
+                     ELSE 2.00
+                 END AS logistics_unit,
+                 CASE f.region
+                     WHEN 'near'::text THEN 4
+                     WHEN 'north_america'::text THEN 10
+                     WHEN 'europe'::text THEN 8
+                     ELSE 14
+                 END AS transit_days,
+             round((((f.product_base * f.quantity_factor) * f.complexity_factor) * f.fabric_factor), 2) AS base_unit
+            FROM f
+         ), u AS (
+          SELECT r.product_base,
+             r.quantity_factor,
+             r.complexity_factor,
+             r.fabric_factor,
+             r.route_surcharge,
+             r.region,
+             r.complexity_days,
+             r.volume_days,
+             r.route_days,
+             r.logistics_unit,
+             r.transit_days,
+             r.base_unit,
+             round((r.base_unit * r.route_surcharge), 2) AS specialty_unit
+            FROM r
+         )
+  SELECT ((u.base_unit + u.specialty_unit) + u.logistics_unit),
+     (((u.base_unit + u.specialty_unit) + u.logistics_unit) * (quote_estimate.quantity)::numeric),
+     (u.base_unit * (quote_estimate.quantity)::numeric),
+     (u.specialty_unit * (quote_estimate.quantity)::numeric),
+     (u.logistics_unit * (quote_estimate.quantity)::numeric),
+     ((((21 + u.complexity_days) + u.volume_days) + u.route_days) + u.transit_days),
+     jsonb_build_object('model', 'loomline-quantity-breaks-v1', 'unitPrice', ((u.base_unit + u.specialty_unit) + u.logistics_unit), 'lines', jsonb_build_array(jsonb_build_object('kind', 'production', 'unitPrice', u.base_unit, 'amount', (u.base_unit * (quote_estimate.quantity)::numeric)), jsonb_build_object('kind', 'specialty', 'unitPrice', u.specialty_unit, 'amount', (u.specialty_unit * (quote_estimate.quantity)::numeric)), jsonb_build_object('kind', 'logistics', 'unitPrice', u.logistics_unit, 'amount', (u.logistics_unit * (quote_estimate.quantity)::numeric))), 'factors', jsonb_build_object('productBase', u.product_base, 'quantityBreak', u.quantity_factor, 'complexity', u.complexity_factor, 'fabric', u.fabric_factor, 'routeSurcharge', u.route_surcharge, 'region', u.region)) AS jsonb_build_object
+    FROM u
+   WHERE ((quote_estimate.quantity >= 1) AND (quote_estimate.quantity <= 1000000));
+END;
+
+
+ALTER FUNCTION app.quote_estimate(product_type text, quantity integer, complexity_level public.complexity_level, fabric_type text, production_route public.production_route, country text) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION quote_estimate(product_type text, quantity integer, complexity_level public.complexity_level, fabric_type text, production_route public.production_route, country text); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.quote_estimate(product_type text, quantity integer, complexity_level public.complexity_level, fabric_type text, production_route public.production_route, country text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.quote_estimate(product_type text, quantity integer, complexity_level public.complexity_level, fabric_type text, production_route public.production_route, country text) TO anonymous;
+GRANT ALL ON FUNCTION app.quote_estimate(product_type text, quantity integer, complexity_level public.complexity_level, fabric_type text, production_route public.production_route, country text) TO authenticated;
+
+--
+-- Name: quote_leads(uuid[]); Type: FUNCTION; Schema: app; Owner: loomline_owner
+--
+
+CREATE FUNCTION app.quote_leads(quote_ids uuid[]) RETURNS TABLE(quote_id uuid, lead_notes text, session_id text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    BEGIN ATOMIC
+ SELECT q.id,
+     q.lead_notes,
+     q.session_id
+    FROM public.quotes q
+   WHERE ((q.id = ANY (quote_leads.quote_ids)) AND ( SELECT app.is_admin() AS is_admin));
+END;
+
+
+ALTER FUNCTION app.quote_leads(quote_ids uuid[]) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION quote_leads(quote_ids uuid[]); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.quote_leads(quote_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.quote_leads(quote_ids uuid[]) TO authenticated;
+
+--
 -- Name: quote_pricing(uuid[]); Type: FUNCTION; Schema: app; Owner: loomline_owner
 --
 
@@ -1414,6 +1708,165 @@ ALTER FUNCTION app.quote_pricing(quote_ids uuid[]) OWNER TO loomline_owner;
 
 REVOKE ALL ON FUNCTION app.quote_pricing(quote_ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.quote_pricing(quote_ids uuid[]) TO authenticated;
+
+--
+-- Name: quote_status_next(public.quote_status); Type: FUNCTION; Schema: app; Owner: loomline_owner
+--
+
+CREATE FUNCTION app.quote_status_next(from_status public.quote_status) RETURNS public.quote_status[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    RETURN CASE from_status WHEN 'draft'::public.quote_status THEN ARRAY['sent'::public.quote_status, 'rejected'::public.quote_status, 'expired'::public.quote_status, 'converted'::public.quote_status] WHEN 'sent'::public.quote_status THEN ARRAY['accepted'::public.quote_status, 'rejected'::public.quote_status, 'expired'::public.quote_status, 'converted'::public.quote_status] WHEN 'accepted'::public.quote_status THEN ARRAY['converted'::public.quote_status, 'expired'::public.quote_status] ELSE ARRAY[]::public.quote_status[] END;
+
+
+ALTER FUNCTION app.quote_status_next(from_status public.quote_status) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION quote_status_next(from_status public.quote_status); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.quote_status_next(from_status public.quote_status) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.quote_status_next(from_status public.quote_status) TO anonymous;
+GRANT ALL ON FUNCTION app.quote_status_next(from_status public.quote_status) TO authenticated;
+
+--
+-- Name: record_payment(uuid, numeric, text, text, text); Type: FUNCTION; Schema: app; Owner: loomline_owner
+--
+
+CREATE FUNCTION app.record_payment(target_order uuid, payment_amount numeric, payment_currency text, payment_method text, key text) RETURNS TABLE(payment_id uuid, replayed boolean, order_payment_status public.payment_status)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $$
+declare
+  existing payments%rowtype;
+  new_id uuid;
+begin
+  if not app.can_write_payments() then
+    raise exception 'only admins (or an admin''s key with payments:write) may record payments'
+      using errcode = '42501';
+  end if;
+  perform pg_advisory_xact_lock(hashtextextended('payments.idempotency_key:' || key, 0));
+  select * into existing from payments p where p.idempotency_key = key;
+  if found then
+    if existing.kind = 'payment' and existing.status <> 'pending'
+       and (existing.order_id, existing.amount, existing.currency::text, existing.method)
+           = (target_order, payment_amount, payment_currency, payment_method) then
+      return query select existing.id, true, o.payment_status from orders o where o.id = existing.order_id;
+      return;
+    end if;
+    raise exception 'this idempotency key was already used for a different payment'
+      using errcode = '23505';
+  end if;
+  if not exists (select 1 from orders o where o.id = target_order) then
+    return;
+  end if;
+  insert into payments (order_id, amount, currency, method, idempotency_key, status, recorded_by)
+  values (target_order, payment_amount, payment_currency, payment_method, key, 'succeeded',
+          app.current_user_id())
+  returning id into new_id;
+  return query select new_id, false, o.payment_status from orders o where o.id = target_order;
+end;
+$$;
+
+
+ALTER FUNCTION app.record_payment(target_order uuid, payment_amount numeric, payment_currency text, payment_method text, key text) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION record_payment(target_order uuid, payment_amount numeric, payment_currency text, payment_method text, key text); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.record_payment(target_order uuid, payment_amount numeric, payment_currency text, payment_method text, key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.record_payment(target_order uuid, payment_amount numeric, payment_currency text, payment_method text, key text) TO authenticated;
+
+--
+-- Name: refund_payment(uuid, numeric, text, text); Type: FUNCTION; Schema: app; Owner: loomline_owner
+--
+
+CREATE FUNCTION app.refund_payment(target_payment uuid, refund_amount numeric, refund_reason text, key text) RETURNS TABLE(payment_id uuid, replayed boolean, order_payment_status public.payment_status)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $$
+declare
+  existing payments%rowtype;
+  original payments%rowtype;
+  already numeric;
+  new_id uuid;
+begin
+  if not app.is_admin() then
+    raise exception 'only admins may refund payments' using errcode = '42501';
+  end if;
+  perform pg_advisory_xact_lock(hashtextextended('payments.idempotency_key:' || key, 0));
+  select * into existing from payments p where p.idempotency_key = key;
+  if found then
+    if existing.kind = 'refund' and existing.refund_of = target_payment and existing.amount = refund_amount then
+      return query select existing.id, true, o.payment_status from orders o where o.id = existing.order_id;
+      return;
+    end if;
+    raise exception 'this idempotency key was already used for a different payment'
+      using errcode = '23505';
+  end if;
+  select * into original from payments p where p.id = target_payment and p.kind = 'payment' for update;
+  if not found then
+    return;
+  end if;
+  if original.status <> 'succeeded' then
+    raise exception 'only a succeeded payment can be refunded; this one is %', original.status
+      using errcode = 'LLTRN';
+  end if;
+  select coalesce(sum(r.amount), 0) into already
+    from payments r where r.refund_of = original.id and r.status = 'succeeded';
+  if refund_amount > original.amount - already then
+    raise exception 'a refund of % exceeds the % left to refund on this payment',
+      refund_amount, original.amount - already
+      using errcode = 'LLRUL';
+  end if;
+  insert into payments (order_id, amount, currency, method, idempotency_key, status, recorded_by,
+                        kind, refund_of, reason)
+  values (original.order_id, refund_amount, original.currency, original.method, key, 'succeeded',
+          app.current_user_id(), 'refund', original.id, refund_reason)
+  returning id into new_id;
+  return query select new_id, false, o.payment_status from orders o where o.id = original.order_id;
+end;
+$$;
+
+
+ALTER FUNCTION app.refund_payment(target_payment uuid, refund_amount numeric, refund_reason text, key text) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION refund_payment(target_payment uuid, refund_amount numeric, refund_reason text, key text); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.refund_payment(target_payment uuid, refund_amount numeric, refund_reason text, key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.refund_payment(target_payment uuid, refund_amount numeric, refund_reason text, key text) TO authenticated;
+
+--
+-- Name: request_quote(uuid, text, text, text, text, text, text, integer, public.complexity_level, text, text); Type: FUNCTION; Schema: app; Owner: loomline_owner
+--
+
+CREATE FUNCTION app.request_quote(quote_id uuid, customer_email text, customer_name text, phone_number text, country text, session_id text, product_type text, quantity integer, complexity_level public.complexity_level, fabric_type text, additional_requirements text) RETURNS TABLE(id uuid, status public.quote_status, total_price numeric, estimated_delivery_days integer, quote_data jsonb, created_at timestamp with time zone)
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    BEGIN ATOMIC
+ INSERT INTO public.quotes AS q (id, customer_email, customer_name, phone_number, country, session_id, requested_by, product_type, quantity, complexity_level, fabric_type, additional_requirements)
+   VALUES (request_quote.quote_id, request_quote.customer_email, request_quote.customer_name, request_quote.phone_number, request_quote.country, request_quote.session_id, app.current_user_id(), request_quote.product_type, request_quote.quantity, request_quote.complexity_level, request_quote.fabric_type, request_quote.additional_requirements)
+   RETURNING q.id,
+     q.status,
+     q.total_price,
+     q.estimated_delivery_days,
+     q.quote_data,
+     q.created_at;
+END;
+
+
+ALTER FUNCTION app.request_quote(quote_id uuid, customer_email text, customer_name text, phone_number text, country text, session_id text, product_type text, quantity integer, complexity_level public.complexity_level, fabric_type text, additional_requirements text) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION request_quote(quote_id uuid, customer_email text, customer_name text, phone_number text, country text, session_id text, product_type text, quantity integer, complexity_level public.complexity_level, fabric_type text, additional_requirements text); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.request_quote(quote_id uuid, customer_email text, customer_name text, phone_number text, country text, session_id text, product_type text, quantity integer, complexity_level public.complexity_level, fabric_type text, additional_requirements text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.request_quote(quote_id uuid, customer_email text, customer_name text, phone_number text, country text, session_id text, product_type text, quantity integer, complexity_level public.complexity_level, fabric_type text, additional_requirements text) TO anonymous;
+GRANT ALL ON FUNCTION app.request_quote(quote_id uuid, customer_email text, customer_name text, phone_number text, country text, session_id text, product_type text, quantity integer, complexity_level public.complexity_level, fabric_type text, additional_requirements text) TO authenticated;
 
 --
 -- Name: shares_order_with(uuid); Type: FUNCTION; Schema: app; Owner: loomline_owner
@@ -1599,6 +2052,24 @@ ALTER FUNCTION app_private.are_http_urls(value text[]) OWNER TO loomline_owner;
 REVOKE ALL ON FUNCTION app_private.are_http_urls(value text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.are_http_urls(value text[]) TO anonymous;
 GRANT ALL ON FUNCTION app_private.are_http_urls(value text[]) TO authenticated;
+
+--
+-- Name: are_https_urls(text[]); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.are_https_urls(value text[]) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN COALESCE((SELECT bool_and((u.u ~ '^https://[^\s/$.?#][^\s]*$'::text)) AS bool_and FROM unnest(are_https_urls.value) u(u)), true);
+
+
+ALTER FUNCTION app_private.are_https_urls(value text[]) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION are_https_urls(value text[]); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.are_https_urls(value text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.are_https_urls(value text[]) TO authenticated;
 
 --
 -- Name: auth_hmac(bytea); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
@@ -1949,14 +2420,17 @@ begin
   if not found then
     return;
   end if;
-  select coalesce(sum(amount) filter (where status = 'succeeded'), 0),
-         coalesce(sum(amount) filter (where status = 'refunded'), 0)
+  select coalesce(sum(p.amount), 0),
+         coalesce(sum(case when p.status = 'refunded' then p.amount
+                           else (select coalesce(sum(r.amount), 0) from payments r
+                                  where r.refund_of = p.id and r.status = 'succeeded') end), 0)
     into paid, refunded
-    from payments where order_id = target_order;
+    from payments p
+   where p.order_id = target_order and p.kind = 'payment' and p.status in ('succeeded', 'refunded');
   next_status := case
-    when paid = 0 and refunded > 0 then 'refunded'
-    when paid = 0 then 'unpaid'
-    when paid >= order_total then 'paid'
+    when paid > 0 and refunded >= paid then 'refunded'
+    when paid - refunded = 0 then 'unpaid'
+    when paid - refunded >= order_total then 'paid'
     else 'partially_paid'
   end;
   update orders set payment_status = next_status
@@ -1972,6 +2446,40 @@ ALTER FUNCTION app_private.refresh_payment_status(target_order uuid) OWNER TO lo
 --
 
 REVOKE ALL ON FUNCTION app_private.refresh_payment_status(target_order uuid) FROM PUBLIC;
+
+--
+-- Name: release_expired_stock_reservations(integer); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.release_expired_stock_reservations(max_rows integer DEFAULT 1000) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  released integer;
+begin
+  with expired as (
+    select id from stock_reservations
+     where status = 'held' and expires_at <= now()
+     order by expires_at
+     limit max_rows
+       for update skip locked
+  )
+  update stock_reservations r set status = 'released'
+    from expired where r.id = expired.id;
+  get diagnostics released = row_count;
+  return released;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.release_expired_stock_reservations(max_rows integer) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION release_expired_stock_reservations(max_rows integer); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.release_expired_stock_reservations(max_rows integer) FROM PUBLIC;
 
 --
 -- Name: request_setting(text); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
@@ -2489,6 +2997,85 @@ ALTER FUNCTION app_private.tg_notifications__publish() OWNER TO loomline_owner;
 REVOKE ALL ON FUNCTION app_private.tg_notifications__publish() FROM PUBLIC;
 
 --
+-- Name: tg_order_items__order_total(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.tg_order_items__order_total() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if current_setting('role') not in ('anonymous', 'authenticated') then
+    return null;
+  end if;
+  if tg_op = 'INSERT' then
+    update orders o set total_amount = coalesce((select sum(i.line_total) from order_items i where i.order_id = o.id), 0)
+     where o.id in (select distinct order_id from new_rows);
+  elsif tg_op = 'DELETE' then
+    update orders o set total_amount = coalesce((select sum(i.line_total) from order_items i where i.order_id = o.id), 0)
+     where o.id in (select distinct order_id from old_rows);
+  else
+    update orders o set total_amount = coalesce((select sum(i.line_total) from order_items i where i.order_id = o.id), 0)
+     where o.id in (select order_id from new_rows union select order_id from old_rows);
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.tg_order_items__order_total() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION tg_order_items__order_total(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_order_items__order_total() FROM PUBLIC;
+
+--
+-- Name: tg_order_items__price(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.tg_order_items__price() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $$
+declare
+  listing_price numeric(12, 2);
+begin
+  if current_setting('role') not in ('anonymous', 'authenticated') then
+    return new;
+  end if;
+  if tg_op = 'UPDATE' then
+    -- (A deleted listing sets marketplace_product_id null: the price stays.)
+    if old.marketplace_product_id is not null
+       and (new.unit_price is distinct from old.unit_price
+            or coalesce(new.marketplace_product_id <> old.marketplace_product_id, false)) then
+      raise exception 'a listing line''s price is the listing''s price when it was ordered'
+        using errcode = 'LLRUL';
+    end if;
+    return new;
+  end if;
+  if new.marketplace_product_id is not null then
+    select mp.final_price into listing_price from marketplace_products mp where mp.id = new.marketplace_product_id;
+    new.unit_price := listing_price;
+  elsif not app.is_admin() then
+    -- Custom work is priced by the platform (an admin), not by the buyer.
+    new.unit_price := 0;
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.tg_order_items__price() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION tg_order_items__price(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_order_items__price() FROM PUBLIC;
+
+--
 -- Name: tg_orders__cancel(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
 --
 
@@ -2515,6 +3102,30 @@ ALTER FUNCTION app_private.tg_orders__cancel() OWNER TO loomline_owner;
 REVOKE ALL ON FUNCTION app_private.tg_orders__cancel() FROM PUBLIC;
 
 --
+-- Name: tg_orders__commit_stock(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.tg_orders__commit_stock() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  update stock_reservations set status = 'committed'
+   where order_id = new.id and status = 'held';
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.tg_orders__commit_stock() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION tg_orders__commit_stock(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_orders__commit_stock() FROM PUBLIC;
+
+--
 -- Name: tg_orders__payment_status(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
 --
 
@@ -2536,6 +3147,35 @@ ALTER FUNCTION app_private.tg_orders__payment_status() OWNER TO loomline_owner;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_orders__payment_status() FROM PUBLIC;
+
+--
+-- Name: tg_orders__status_by_role(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.tg_orders__status_by_role() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $$
+begin
+  if current_user in ('anonymous', 'authenticated')
+     and new.status is distinct from old.status
+     and app.order_status_transition_allowed(old.status, new.status)
+     and not new.status = any (app.order_transitions(old.status, app.is_admin())) then
+    raise exception 'only an administrator may move order % from % to %', old.order_number, old.status, new.status
+      using errcode = '42501';
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.tg_orders__status_by_role() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION tg_orders__status_by_role(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_orders__status_by_role() FROM PUBLIC;
 
 --
 -- Name: tg_orders__status_history(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
@@ -2704,13 +3344,13 @@ begin
     end if;
     return new;
   end if;
-  if (new.order_id, new.amount, new.currency, new.idempotency_key)
-     is distinct from (old.order_id, old.amount, old.currency, old.idempotency_key) then
+  if (new.order_id, new.amount, new.currency, new.idempotency_key, new.kind, new.refund_of)
+     is distinct from (old.order_id, old.amount, old.currency, old.idempotency_key, old.kind, old.refund_of) then
     raise exception 'a recorded payment''s order, amount and key cannot change' using errcode = 'LLRUL';
   end if;
   if new.status is distinct from old.status and not (
     (old.status = 'pending' and new.status in ('succeeded', 'failed'))
-    or (old.status = 'succeeded' and new.status = 'refunded')
+    or (old.status = 'succeeded' and new.status = 'refunded' and new.kind = 'payment')
   ) then
     raise exception 'payment cannot go from % to %', old.status, new.status using errcode = 'LLTRN';
   end if;
@@ -2786,6 +3426,45 @@ ALTER FUNCTION app_private.tg_production_stages__order_progress() OWNER TO looml
 REVOKE ALL ON FUNCTION app_private.tg_production_stages__order_progress() FROM PUBLIC;
 
 --
+-- Name: tg_production_stages__rules(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.tg_production_stages__rules() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $$
+declare
+  parent supplier_order_status;
+begin
+  if current_user not in ('anonymous', 'authenticated') then
+    return new; -- the owner (seeds, jobs, an operator's correction)
+  end if;
+  if old.status = 'completed' and new.completion_percentage < 100 then
+    raise exception 'stage % is completed: it does not go back', old.stage_number
+      using errcode = 'LLTRN';
+  end if;
+  if not app.is_admin() then
+    -- The policy admits only the supplier's own stages, whose parent it reads.
+    select so.status into parent from supplier_orders so where so.id = new.supplier_order_id;
+    if parent is distinct from 'accepted' then
+      raise exception 'the supplier order is %: its stages no longer change', coalesce(parent::text, 'unknown')
+        using errcode = 'LLTRN';
+    end if;
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.tg_production_stages__rules() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION tg_production_stages__rules(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_production_stages__rules() FROM PUBLIC;
+
+--
 -- Name: tg_production_stages__status(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
 --
 
@@ -2844,6 +3523,48 @@ ALTER FUNCTION app_private.tg_production_stages__status() OWNER TO loomline_owne
 REVOKE ALL ON FUNCTION app_private.tg_production_stages__status() FROM PUBLIC;
 
 --
+-- Name: tg_quotes__estimate(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.tg_quotes__estimate() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $$
+declare
+  e record;
+begin
+  if tg_op = 'INSERT' and current_user not in ('anonymous', 'authenticated')
+     and new.total_price is not null then
+    return new;
+  end if;
+  if new.quantity > 1000000 then
+    raise exception 'a quote is for at most 1000000 pieces' using errcode = 'LLRUL';
+  elsif new.quantity is null or new.quantity < 1 then
+    return new; -- the CHECK on quantity refuses the row
+  end if;
+  select * into strict e from app.quote_estimate(
+    new.product_type, new.quantity, new.complexity_level, new.fabric_type,
+    new.production_route, new.country);
+  new.base_cost := e.base_cost;
+  new.specialty_cost := e.specialty_cost;
+  new.quote_data := e.quote_data || jsonb_build_object('logisticsCost', e.logistics_cost);
+  new.estimated_delivery_days := e.estimated_delivery_days;
+  new.total_price := e.total_price + coalesce(new.admin_markup, 0);
+  new.specialty_sourcing_required := new.production_route <> 'standard';
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.tg_quotes__estimate() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION tg_quotes__estimate(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_quotes__estimate() FROM PUBLIC;
+
+--
 -- Name: tg_quotes__replied(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
 --
 
@@ -2867,6 +3588,106 @@ ALTER FUNCTION app_private.tg_quotes__replied() OWNER TO loomline_owner;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_quotes__replied() FROM PUBLIC;
+
+--
+-- Name: tg_quotes__status_transition(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.tg_quotes__status_transition() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $$
+declare
+  allowed quote_status[];
+begin
+  if new.status is distinct from old.status then
+    allowed := app.quote_status_next(old.status);
+    if not new.status = any (allowed) then
+      raise exception 'quote cannot go from % to %; allowed from %: %', old.status, new.status, old.status,
+        coalesce(nullif(array_to_string(allowed, ', '), ''), 'none')
+        using errcode = 'LLTRN';
+    end if;
+  end if;
+  -- (Deleting the order sets it to null: allowed.)
+  if old.converted_to_order_id is not null and new.converted_to_order_id is not null
+     and new.converted_to_order_id <> old.converted_to_order_id then
+    raise exception 'quote was already converted to an order' using errcode = 'LLTRN';
+  end if;
+  if new.status = 'converted' and old.status <> 'converted' and new.converted_to_order_id is null
+     or new.status <> 'converted' and new.converted_to_order_id is not null then
+    raise exception 'a converted quote names its order, and only a converted quote does'
+      using errcode = 'LLRUL';
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.tg_quotes__status_transition() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION tg_quotes__status_transition(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_quotes__status_transition() FROM PUBLIC;
+
+--
+-- Name: tg_stock_reservations__hold_rules(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.tg_stock_reservations__hold_rules() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $$
+declare
+  order_status_now order_status;
+  ordered bigint;
+  holding bigint;
+begin
+  -- One hold at a time per listing (the reserve trigger takes the same row
+  -- next): the sweep and the bound below see every earlier hold.
+  perform 1 from marketplace_products where id = new.marketplace_product_id for no key update;
+  update stock_reservations set status = 'released'
+   where marketplace_product_id = new.marketplace_product_id
+     and status = 'held' and expires_at <= now();
+
+  -- Another buyer's order (or none): the policy refuses it, and nothing
+  -- here may answer first about an order the caller cannot see.
+  if current_setting('role') not in ('anonymous', 'authenticated') or new.order_id is null
+     or not (app.is_admin() or new.order_id in (select app.orders_as_buyer())) then
+    return new;
+  end if;
+  if new.expires_at is null or new.expires_at <= now() then
+    raise exception 'a hold needs an expiry in the future' using errcode = 'LLRUL';
+  end if;
+  select o.status into order_status_now from orders o where o.id = new.order_id;
+  if order_status_now is null or order_status_now not in ('draft', 'submitted') then
+    raise exception 'stock can only be held for a draft or submitted order' using errcode = 'LLRUL';
+  end if;
+  select coalesce(sum(i.quantity), 0) into ordered
+    from order_items i
+   where i.order_id = new.order_id and i.marketplace_product_id = new.marketplace_product_id;
+  select coalesce(sum(r.quantity), 0) into holding
+    from stock_reservations r
+   where r.order_id = new.order_id and r.marketplace_product_id = new.marketplace_product_id
+     and r.status in ('held', 'committed');
+  if holding + new.quantity > ordered then
+    raise exception 'the order''s lines for this listing allow % more (ordered %, held %)',
+      greatest(ordered - holding, 0), ordered, holding
+      using errcode = 'LLRUL';
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.tg_stock_reservations__hold_rules() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION tg_stock_reservations__hold_rules(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_stock_reservations__hold_rules() FROM PUBLIC;
 
 --
 -- Name: tg_stock_reservations__reserve(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
@@ -2979,6 +3800,31 @@ ALTER FUNCTION app_private.tg_supplier_orders__accepted() OWNER TO loomline_owne
 REVOKE ALL ON FUNCTION app_private.tg_supplier_orders__accepted() FROM PUBLIC;
 
 --
+-- Name: tg_supplier_orders__created_by(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.tg_supplier_orders__created_by() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $$
+begin
+  if current_user in ('anonymous', 'authenticated') then
+    new.created_by := app.current_user_id();
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.tg_supplier_orders__created_by() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION tg_supplier_orders__created_by(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_supplier_orders__created_by() FROM PUBLIC;
+
+--
 -- Name: tg_supplier_orders__order_progress(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
 --
 
@@ -3000,6 +3846,86 @@ ALTER FUNCTION app_private.tg_supplier_orders__order_progress() OWNER TO loomlin
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_supplier_orders__order_progress() FROM PUBLIC;
+
+--
+-- Name: tg_supplier_orders__quantities(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.tg_supplier_orders__quantities() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $$
+declare
+  ordered integer;
+  allocated integer;
+begin
+  if current_user not in ('anonymous', 'authenticated') or not app.is_admin() then
+    return new; -- the owner's writes; non-admins are refused by the policy
+  end if;
+  -- Concurrent splits of one order queue here; the sum below (a statement
+  -- of its own, so a fresh snapshot in READ COMMITTED) sees every
+  -- committed supplier order of it.
+  select o.quantity into ordered from orders o where o.id = new.buyer_order_id for no key update;
+  if not found then
+    return new; -- the foreign key refuses the row
+  end if;
+  select coalesce(sum(so.quantity), 0) into allocated
+    from supplier_orders so
+   where so.buyer_order_id = new.buyer_order_id
+     and so.id <> new.id
+     and so.status not in ('rejected', 'cancelled');
+  if allocated + new.quantity > ordered then
+    raise exception 'the order has % pieces and % are already with suppliers: at most % more',
+      ordered, allocated, greatest(ordered - allocated, 0)
+      using errcode = 'LLRUL';
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.tg_supplier_orders__quantities() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION tg_supplier_orders__quantities(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_supplier_orders__quantities() FROM PUBLIC;
+
+--
+-- Name: tg_supplier_orders__response(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.tg_supplier_orders__response() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    AS $$
+begin
+  if current_user not in ('anonymous', 'authenticated') or app.is_admin() then
+    return new;
+  end if;
+  if new.acceptance_status is distinct from old.acceptance_status and old.acceptance_status <> 'pending' then
+    raise exception 'supplier order % was answered already (%): only an administrator may resolve it',
+      old.order_number, old.acceptance_status
+      using errcode = 'LLTRN';
+  end if;
+  if new.counter_offer_price is distinct from old.counter_offer_price
+     and not (old.acceptance_status = 'pending' and new.acceptance_status = 'counter_offered') then
+    raise exception 'a counter-offer price is set only when counter-offering a pending supplier order'
+      using errcode = 'LLTRN';
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.tg_supplier_orders__response() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION tg_supplier_orders__response(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_supplier_orders__response() FROM PUBLIC;
 
 --
 -- Name: tg_supplier_orders__workflow(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
@@ -5055,10 +5981,34 @@ CREATE INDEX order_items_order_id_idx ON public.order_items USING btree (order_i
 CREATE TRIGGER _001_server_defaults BEFORE INSERT ON public.order_items FOR EACH ROW EXECUTE FUNCTION app_private.tg__request_insert_defaults('server');
 
 --
+-- Name: order_items _010_price; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _010_price BEFORE INSERT OR UPDATE OF unit_price, marketplace_product_id ON public.order_items FOR EACH ROW EXECUTE FUNCTION app_private.tg_order_items__price();
+
+--
 -- Name: order_items _100_set_updated_at; Type: TRIGGER; Schema: public; Owner: loomline_owner
 --
 
 CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON public.order_items FOR EACH ROW EXECUTE FUNCTION app_private.tg__set_updated_at();
+
+--
+-- Name: order_items _300_order_total_delete; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _300_order_total_delete AFTER DELETE ON public.order_items REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_order_items__order_total();
+
+--
+-- Name: order_items _300_order_total_insert; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _300_order_total_insert AFTER INSERT ON public.order_items REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_order_items__order_total();
+
+--
+-- Name: order_items _300_order_total_update; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _300_order_total_update AFTER UPDATE ON public.order_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_order_items__order_total();
 
 --
 -- Name: order_items; Type: ROW SECURITY; Schema: public; Owner: loomline_owner
@@ -5366,7 +6316,7 @@ CREATE INDEX orders_supplier_id_idx ON public.orders USING btree (supplier_id);
 -- Name: orders _001_server_defaults; Type: TRIGGER; Schema: public; Owner: loomline_owner
 --
 
-CREATE TRIGGER _001_server_defaults BEFORE INSERT ON public.orders FOR EACH ROW EXECUTE FUNCTION app_private.tg__request_insert_defaults('server', 'payment_status', 'stage_progress', 'version');
+CREATE TRIGGER _001_server_defaults BEFORE INSERT ON public.orders FOR EACH ROW EXECUTE FUNCTION app_private.tg__request_insert_defaults('server', 'payment_status', 'stage_progress', 'version', 'total_amount');
 
 --
 -- Name: orders _005_admin_only_columns; Type: TRIGGER; Schema: public; Owner: loomline_owner
@@ -5379,6 +6329,12 @@ CREATE TRIGGER _005_admin_only_columns BEFORE UPDATE OF supplier_id, expected_de
 --
 
 CREATE TRIGGER _005_status_by_buyer BEFORE UPDATE OF status ON public.orders FOR EACH ROW EXECUTE FUNCTION app_private.tg__non_admin_transitions('status', 'submitted', 'cancelled', 'delivered');
+
+--
+-- Name: orders _006_status_by_role; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _006_status_by_role BEFORE UPDATE OF status ON public.orders FOR EACH ROW EXECUTE FUNCTION app_private.tg_orders__status_by_role();
 
 --
 -- Name: orders _020_version; Type: TRIGGER; Schema: public; Owner: loomline_owner
@@ -5415,6 +6371,12 @@ CREATE TRIGGER _300_cancel AFTER UPDATE OF status ON public.orders FOR EACH ROW 
 --
 
 CREATE TRIGGER _310_payment_status AFTER UPDATE OF total_amount ON public.orders FOR EACH ROW WHEN ((old.total_amount IS DISTINCT FROM new.total_amount)) EXECUTE FUNCTION app_private.tg_orders__payment_status();
+
+--
+-- Name: orders _320_commit_stock; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _320_commit_stock AFTER UPDATE OF status ON public.orders FOR EACH ROW WHEN (((new.status = 'confirmed'::public.order_status) AND (old.status <> 'confirmed'::public.order_status))) EXECUTE FUNCTION app_private.tg_orders__commit_stock();
 
 --
 -- Name: orders _900_audit; Type: TRIGGER; Schema: public; Owner: loomline_owner
@@ -5572,7 +6534,7 @@ GRANT SELECT(tracking_token) ON TABLE public.orders TO authenticated;
 -- Name: COLUMN orders.total_amount; Type: ACL; Schema: public; Owner: loomline_owner
 --
 
-GRANT INSERT(total_amount),UPDATE(total_amount) ON TABLE public.orders TO authenticated;
+GRANT INSERT(total_amount) ON TABLE public.orders TO authenticated;
 
 --
 -- Name: COLUMN orders.currency; Type: ACL; Schema: public; Owner: loomline_owner
@@ -5617,9 +6579,14 @@ CREATE TABLE public.payments (
     recorded_by uuid,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    kind public.payment_kind DEFAULT 'payment'::public.payment_kind NOT NULL,
+    refund_of uuid,
+    reason text,
     CONSTRAINT payments_amount_check CHECK ((amount > (0)::numeric)),
     CONSTRAINT payments_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
-    CONSTRAINT payments_idempotency_key_check CHECK (((length(idempotency_key) >= 8) AND (length(idempotency_key) <= 200)))
+    CONSTRAINT payments_idempotency_key_check CHECK (((length(idempotency_key) >= 8) AND (length(idempotency_key) <= 200))),
+    CONSTRAINT payments_reason_check CHECK (((reason IS NULL) OR (length(reason) <= 2000))),
+    CONSTRAINT payments_refund_of_check CHECK (((kind = 'refund'::public.payment_kind) = (refund_of IS NOT NULL)))
 );
 
 ALTER TABLE ONLY public.payments FORCE ROW LEVEL SECURITY;
@@ -5656,6 +6623,13 @@ ALTER TABLE ONLY public.payments
     ADD CONSTRAINT payments_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id) ON DELETE SET NULL;
 
 --
+-- Name: payments payments_refund_of_fkey; Type: FK CONSTRAINT; Schema: public; Owner: loomline_owner
+--
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_refund_of_fkey FOREIGN KEY (refund_of) REFERENCES public.payments(id) ON DELETE CASCADE;
+
+--
 -- Name: payments_order_id_idx; Type: INDEX; Schema: public; Owner: loomline_owner
 --
 
@@ -5666,6 +6640,12 @@ CREATE INDEX payments_order_id_idx ON public.payments USING btree (order_id);
 --
 
 CREATE INDEX payments_recorded_by_idx ON public.payments USING btree (recorded_by);
+
+--
+-- Name: payments_refund_of_idx; Type: INDEX; Schema: public; Owner: loomline_owner
+--
+
+CREATE INDEX payments_refund_of_idx ON public.payments USING btree (refund_of);
 
 --
 -- Name: payments _001_server_defaults; Type: TRIGGER; Schema: public; Owner: loomline_owner
@@ -5823,7 +6803,7 @@ CREATE TABLE public.production_stages (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT production_stages_completion_percentage_check CHECK (((completion_percentage >= (0)::numeric) AND (completion_percentage <= (100)::numeric))),
-    CONSTRAINT production_stages_photos_check CHECK (app_private.are_http_urls(photos)),
+    CONSTRAINT production_stages_photos_check CHECK (((cardinality(photos) <= 20) AND app_private.are_https_urls(photos))),
     CONSTRAINT production_stages_stage_number_check CHECK (((stage_number >= 1) AND (stage_number <= 8)))
 );
 
@@ -5877,6 +6857,12 @@ CREATE INDEX production_stages_updated_by_idx ON public.production_stages USING 
 --
 
 CREATE TRIGGER _005_admin_only_columns BEFORE UPDATE OF target_date, description ON public.production_stages FOR EACH ROW EXECUTE FUNCTION app_private.tg__admin_only_columns('target_date', 'description');
+
+--
+-- Name: production_stages _030_rules; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _030_rules BEFORE UPDATE ON public.production_stages FOR EACH ROW EXECUTE FUNCTION app_private.tg_production_stages__rules();
 
 --
 -- Name: production_stages _040_status; Type: TRIGGER; Schema: public; Owner: loomline_owner
@@ -6441,6 +7427,24 @@ CREATE TRIGGER _005_admin_only_columns BEFORE UPDATE OF lead_status, lead_notes,
 CREATE TRIGGER _005_status_by_requester BEFORE UPDATE OF status ON public.quotes FOR EACH ROW EXECUTE FUNCTION app_private.tg__non_admin_transitions('status', 'accepted', 'rejected');
 
 --
+-- Name: quotes _010_estimate; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _010_estimate BEFORE INSERT ON public.quotes FOR EACH ROW EXECUTE FUNCTION app_private.tg_quotes__estimate();
+
+--
+-- Name: quotes _010_estimate_update; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _010_estimate_update BEFORE UPDATE OF product_type, quantity, complexity_level, fabric_type, production_route, country, admin_markup ON public.quotes FOR EACH ROW EXECUTE FUNCTION app_private.tg_quotes__estimate();
+
+--
+-- Name: quotes _010_status_transition; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _010_status_transition BEFORE UPDATE OF status, converted_to_order_id ON public.quotes FOR EACH ROW EXECUTE FUNCTION app_private.tg_quotes__status_transition();
+
+--
 -- Name: quotes _100_set_updated_at; Type: TRIGGER; Schema: public; Owner: loomline_owner
 --
 
@@ -6506,7 +7510,7 @@ GRANT INSERT(id) ON TABLE public.quotes TO anonymous;
 -- Name: COLUMN quotes.customer_email; Type: ACL; Schema: public; Owner: loomline_owner
 --
 
-GRANT SELECT(customer_email),INSERT(customer_email) ON TABLE public.quotes TO authenticated;
+GRANT INSERT(customer_email) ON TABLE public.quotes TO authenticated;
 GRANT INSERT(customer_email) ON TABLE public.quotes TO anonymous;
 
 --
@@ -6520,7 +7524,7 @@ GRANT INSERT(customer_name) ON TABLE public.quotes TO anonymous;
 -- Name: COLUMN quotes.phone_number; Type: ACL; Schema: public; Owner: loomline_owner
 --
 
-GRANT SELECT(phone_number),INSERT(phone_number) ON TABLE public.quotes TO authenticated;
+GRANT INSERT(phone_number) ON TABLE public.quotes TO authenticated;
 GRANT INSERT(phone_number) ON TABLE public.quotes TO anonymous;
 
 --
@@ -6534,7 +7538,7 @@ GRANT INSERT(country) ON TABLE public.quotes TO anonymous;
 -- Name: COLUMN quotes.session_id; Type: ACL; Schema: public; Owner: loomline_owner
 --
 
-GRANT SELECT(session_id),INSERT(session_id) ON TABLE public.quotes TO authenticated;
+GRANT INSERT(session_id) ON TABLE public.quotes TO authenticated;
 GRANT INSERT(session_id) ON TABLE public.quotes TO anonymous;
 
 --
@@ -6585,94 +7589,52 @@ GRANT SELECT(additional_requirements),INSERT(additional_requirements) ON TABLE p
 GRANT INSERT(additional_requirements) ON TABLE public.quotes TO anonymous;
 
 --
--- Name: COLUMN quotes.quote_data; Type: ACL; Schema: public; Owner: loomline_owner
---
-
-GRANT INSERT(quote_data) ON TABLE public.quotes TO anonymous;
-GRANT INSERT(quote_data),UPDATE(quote_data) ON TABLE public.quotes TO authenticated;
-
---
--- Name: COLUMN quotes.total_price; Type: ACL; Schema: public; Owner: loomline_owner
---
-
-GRANT INSERT(total_price) ON TABLE public.quotes TO anonymous;
-GRANT INSERT(total_price),UPDATE(total_price) ON TABLE public.quotes TO authenticated;
-
---
 -- Name: COLUMN quotes.estimated_delivery_days; Type: ACL; Schema: public; Owner: loomline_owner
 --
 
-GRANT SELECT(estimated_delivery_days),INSERT(estimated_delivery_days),UPDATE(estimated_delivery_days) ON TABLE public.quotes TO authenticated;
-GRANT INSERT(estimated_delivery_days) ON TABLE public.quotes TO anonymous;
+GRANT SELECT(estimated_delivery_days) ON TABLE public.quotes TO authenticated;
 
 --
 -- Name: COLUMN quotes.suggestions; Type: ACL; Schema: public; Owner: loomline_owner
 --
 
-GRANT SELECT(suggestions),INSERT(suggestions),UPDATE(suggestions) ON TABLE public.quotes TO authenticated;
-GRANT INSERT(suggestions) ON TABLE public.quotes TO anonymous;
-
---
--- Name: COLUMN quotes.alternative_options; Type: ACL; Schema: public; Owner: loomline_owner
---
-
-GRANT INSERT(alternative_options) ON TABLE public.quotes TO anonymous;
-GRANT INSERT(alternative_options),UPDATE(alternative_options) ON TABLE public.quotes TO authenticated;
+GRANT SELECT(suggestions),UPDATE(suggestions) ON TABLE public.quotes TO authenticated;
 
 --
 -- Name: COLUMN quotes.status; Type: ACL; Schema: public; Owner: loomline_owner
 --
 
-GRANT SELECT(status),INSERT(status),UPDATE(status) ON TABLE public.quotes TO authenticated;
-GRANT INSERT(status) ON TABLE public.quotes TO anonymous;
+GRANT SELECT(status),UPDATE(status) ON TABLE public.quotes TO authenticated;
 
 --
 -- Name: COLUMN quotes.lead_status; Type: ACL; Schema: public; Owner: loomline_owner
 --
 
-GRANT SELECT(lead_status),INSERT(lead_status),UPDATE(lead_status) ON TABLE public.quotes TO authenticated;
-GRANT INSERT(lead_status) ON TABLE public.quotes TO anonymous;
+GRANT SELECT(lead_status),UPDATE(lead_status) ON TABLE public.quotes TO authenticated;
 
 --
 -- Name: COLUMN quotes.lead_notes; Type: ACL; Schema: public; Owner: loomline_owner
 --
 
-GRANT SELECT(lead_notes),UPDATE(lead_notes) ON TABLE public.quotes TO authenticated;
+GRANT UPDATE(lead_notes) ON TABLE public.quotes TO authenticated;
 
 --
 -- Name: COLUMN quotes.specialty_sourcing_required; Type: ACL; Schema: public; Owner: loomline_owner
 --
 
-GRANT SELECT(specialty_sourcing_required),INSERT(specialty_sourcing_required),UPDATE(specialty_sourcing_required) ON TABLE public.quotes TO authenticated;
-GRANT INSERT(specialty_sourcing_required) ON TABLE public.quotes TO anonymous;
+GRANT SELECT(specialty_sourcing_required) ON TABLE public.quotes TO authenticated;
 
 --
 -- Name: COLUMN quotes.production_route; Type: ACL; Schema: public; Owner: loomline_owner
 --
 
-GRANT SELECT(production_route),INSERT(production_route),UPDATE(production_route) ON TABLE public.quotes TO authenticated;
-GRANT INSERT(production_route) ON TABLE public.quotes TO anonymous;
+GRANT SELECT(production_route),UPDATE(production_route) ON TABLE public.quotes TO authenticated;
 
 --
 -- Name: COLUMN quotes.specialty_notes; Type: ACL; Schema: public; Owner: loomline_owner
 --
 
-GRANT SELECT(specialty_notes),INSERT(specialty_notes),UPDATE(specialty_notes) ON TABLE public.quotes TO authenticated;
-GRANT INSERT(specialty_notes) ON TABLE public.quotes TO anonymous;
-
---
--- Name: COLUMN quotes.base_cost; Type: ACL; Schema: public; Owner: loomline_owner
---
-
-GRANT INSERT(base_cost) ON TABLE public.quotes TO anonymous;
-GRANT INSERT(base_cost),UPDATE(base_cost) ON TABLE public.quotes TO authenticated;
-
---
--- Name: COLUMN quotes.specialty_cost; Type: ACL; Schema: public; Owner: loomline_owner
---
-
-GRANT INSERT(specialty_cost) ON TABLE public.quotes TO anonymous;
-GRANT INSERT(specialty_cost),UPDATE(specialty_cost) ON TABLE public.quotes TO authenticated;
+GRANT SELECT(specialty_notes),UPDATE(specialty_notes) ON TABLE public.quotes TO authenticated;
 
 --
 -- Name: COLUMN quotes.admin_markup; Type: ACL; Schema: public; Owner: loomline_owner
@@ -7123,6 +8085,12 @@ CREATE TRIGGER _001_server_defaults BEFORE INSERT ON public.stock_reservations F
 CREATE TRIGGER _005_status_by_buyer BEFORE UPDATE OF status ON public.stock_reservations FOR EACH ROW EXECUTE FUNCTION app_private.tg__non_admin_transitions('status', 'released');
 
 --
+-- Name: stock_reservations _060_hold_rules; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _060_hold_rules BEFORE INSERT ON public.stock_reservations FOR EACH ROW EXECUTE FUNCTION app_private.tg_stock_reservations__hold_rules();
+
+--
 -- Name: stock_reservations _070_reserve; Type: TRIGGER; Schema: public; Owner: loomline_owner
 --
 
@@ -7337,6 +8305,12 @@ CREATE INDEX supplier_orders_supplier_id_status_idx ON public.supplier_orders US
 CREATE TRIGGER _001_server_defaults BEFORE INSERT ON public.supplier_orders FOR EACH ROW EXECUTE FUNCTION app_private.tg__request_insert_defaults('server', 'status', 'acceptance_status');
 
 --
+-- Name: supplier_orders _003_created_by; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _003_created_by BEFORE INSERT ON public.supplier_orders FOR EACH ROW EXECUTE FUNCTION app_private.tg_supplier_orders__created_by();
+
+--
 -- Name: supplier_orders _005_acceptance_by_supplier; Type: TRIGGER; Schema: public; Owner: loomline_owner
 --
 
@@ -7347,6 +8321,18 @@ CREATE TRIGGER _005_acceptance_by_supplier BEFORE UPDATE OF acceptance_status ON
 --
 
 CREATE TRIGGER _005_admin_only_columns BEFORE UPDATE OF status, target_date, buyer_price, supplier_price, tech_pack_urls, reference_images, special_instructions ON public.supplier_orders FOR EACH ROW EXECUTE FUNCTION app_private.tg__admin_only_columns('status', 'target_date', 'buyer_price', 'supplier_price', 'tech_pack_urls', 'reference_images', 'special_instructions');
+
+--
+-- Name: supplier_orders _006_supplier_response; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _006_supplier_response BEFORE UPDATE OF acceptance_status, counter_offer_price ON public.supplier_orders FOR EACH ROW EXECUTE FUNCTION app_private.tg_supplier_orders__response();
+
+--
+-- Name: supplier_orders _010_quantities; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _010_quantities BEFORE INSERT OR UPDATE OF quantity, buyer_order_id ON public.supplier_orders FOR EACH ROW EXECUTE FUNCTION app_private.tg_supplier_orders__quantities();
 
 --
 -- Name: supplier_orders _030_workflow; Type: TRIGGER; Schema: public; Owner: loomline_owner
@@ -7526,7 +8512,7 @@ GRANT SELECT(special_instructions),INSERT(special_instructions),UPDATE(special_i
 -- Name: COLUMN supplier_orders.created_by; Type: ACL; Schema: public; Owner: loomline_owner
 --
 
-GRANT SELECT(created_by),INSERT(created_by) ON TABLE public.supplier_orders TO authenticated;
+GRANT SELECT(created_by) ON TABLE public.supplier_orders TO authenticated;
 
 --
 -- Name: COLUMN supplier_orders.created_at; Type: ACL; Schema: public; Owner: loomline_owner

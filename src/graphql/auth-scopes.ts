@@ -31,7 +31,13 @@ import { parseUuid } from "./node-id";
  * fields that require it (`authScopes: { apiScope: ... }`), so no key holds
  * a scope that grants nothing. The write scopes arrive with their mutations.
  */
-export const API_SCOPES = ["orders:read", "suppliers:read"] as const;
+export const API_SCOPES = [
+  "orders:read",
+  "orders:write",
+  "payments:write",
+  "production:write",
+  "suppliers:read",
+] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 /** The builder's `AuthScopes`: each scope's parameter type. */

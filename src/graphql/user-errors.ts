@@ -62,6 +62,45 @@ export class ConflictError extends UserError {
   }
 }
 
+/** A stale optimistic lock: the record changed since the caller read it (nothing was changed). */
+export class VersionConflictError extends UserError {
+  readonly code = "CONFLICT" as const;
+  readonly reason = "STALE_VERSION";
+  /** The version to read again and name next time. */
+  readonly currentVersion: number;
+
+  constructor(message: string, options: { field?: string | null; currentVersion: number }) {
+    super(message, options);
+    this.currentVersion = options.currentVersion;
+  }
+}
+
+/** A status change the record's state, or the caller's role, does not allow. */
+export class InvalidTransitionError extends UserError {
+  readonly code = "CONFLICT" as const;
+  readonly reason = "INVALID_TRANSITION";
+  /** The statuses the caller may move the record to from where it is (GraphQL enum names). */
+  readonly allowedTransitions: readonly string[];
+
+  constructor(message: string, options: { field?: string | null; allowedTransitions: readonly string[] }) {
+    super(message, options);
+    this.allowedTransitions = options.allowedTransitions;
+  }
+}
+
+/** Not enough stock left for the reservation. */
+export class InsufficientStockError extends UserError {
+  readonly code = "CONFLICT" as const;
+  readonly reason = "INSUFFICIENT_STOCK";
+  /** How many are available now. */
+  readonly available: number;
+
+  constructor(message: string, options: { field?: string | null; available: number }) {
+    super(message, options);
+    this.available = options.available;
+  }
+}
+
 /** A classified database refusal (src/db/errors.ts) as the typed error a mutation returns. */
 export function userErrorFor(classified: ClassifiedError): UserError | null {
   switch (classified.code) {

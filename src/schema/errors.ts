@@ -3,9 +3,12 @@ import type { UserError } from "../graphql/user-errors";
 import {
   ConflictError,
   ForbiddenError,
+  InsufficientStockError,
   InvalidInputError,
+  InvalidTransitionError,
   NotFoundError,
   USER_ERROR_CODES,
+  VersionConflictError,
 } from "../graphql/user-errors";
 
 /** GraphQL types of the typed mutation errors (classes: src/graphql/user-errors.ts). */
@@ -44,5 +47,40 @@ builder.objectType(ConflictError, {
   isTypeOf: (value) => value instanceof ConflictError,
   fields: (t) => ({
     reason: t.exposeString("reason"),
+  }),
+});
+
+builder.objectType(VersionConflictError, {
+  name: "VersionConflictError",
+  description: "A stale expectedVersion: nothing was changed; read the record again.",
+  interfaces: [UserErrorInterface],
+  isTypeOf: (value) => value instanceof VersionConflictError,
+  fields: (t) => ({
+    reason: t.exposeString("reason"),
+    currentVersion: t.exposeInt("currentVersion"),
+  }),
+});
+
+builder.objectType(InvalidTransitionError, {
+  name: "InvalidTransitionError",
+  description:
+    "A status change that is not allowed from the current status (for this caller): nothing was changed.",
+  interfaces: [UserErrorInterface],
+  isTypeOf: (value) => value instanceof InvalidTransitionError,
+  fields: (t) => ({
+    reason: t.exposeString("reason"),
+    allowedTransitions: t.exposeStringList("allowedTransitions", {
+      description: "The statuses the caller may move it to from here (may be empty).",
+    }),
+  }),
+});
+
+builder.objectType(InsufficientStockError, {
+  name: "InsufficientStockError",
+  interfaces: [UserErrorInterface],
+  isTypeOf: (value) => value instanceof InsufficientStockError,
+  fields: (t) => ({
+    reason: t.exposeString("reason"),
+    available: t.exposeInt("available", { description: "How many are available now." }),
   }),
 });

@@ -74,10 +74,24 @@ const EXPECTED: Record<string, Volatility> = {
   // Pure: the listing row and the filter are arguments (009; was STABLE).
   "app.listing_matches_filter(marketplace_products, jsonb)": "immutable",
   "app.order_status_transition_allowed(order_status, order_status)": "immutable",
+  "app.order_transitions(order_status, boolean)": "immutable",
   // Column defaults: random bytes, sequences.
   "app.new_tracking_token()": "volatile",
   "app.next_order_number()": "volatile",
   "app.next_supplier_order_number()": "volatile",
+  // Payments (016): who may reads the claims; recording and refunding write.
+  "app.can_write_payments()": "stable",
+  "app.record_payment(uuid, numeric, text, text, text)": "volatile",
+  "app.refund_payment(uuid, numeric, text, text)": "volatile",
+  // Quotes (013): the pricing model is pure; the transitions a constant; the
+  // contact a narrowed read; requesting and converting write.
+  "app.quote_estimate(text, integer, complexity_level, text, production_route, text)": "immutable",
+  "app.quote_status_next(quote_status)": "immutable",
+  "app.quote_contacts(uuid[])": "stable",
+  "app.quote_leads(uuid[])": "stable",
+  "app.request_quote(uuid, text, text, text, text, text, text, integer, complexity_level, text, text)":
+    "volatile",
+  "app.convert_quote_to_order(uuid, uuid)": "volatile",
   // Authentication (007, 010): lookups read tables (and now()); the flows
   // write, and draw refresh tokens (random bytes).
   "app.auth_api_key(text)": "stable",
@@ -105,6 +119,7 @@ const EXPECTED: Record<string, Volatility> = {
   // CHECK helpers (a CHECK must be immutable) and constants.
   "app_private.is_http_url(text)": "immutable",
   "app_private.are_http_urls(text[])": "immutable",
+  "app_private.are_https_urls(text[])": "immutable",
   "app_private.is_email(text)": "immutable",
   "app_private.is_ciphertext(text)": "immutable",
   "app_private.is_listing_filter(jsonb)": "immutable",
@@ -118,6 +133,7 @@ const EXPECTED: Record<string, Volatility> = {
   "app_private.publish(text, uuid, jsonb)": "volatile",
   "app_private.refresh_order_progress(uuid)": "volatile",
   "app_private.refresh_payment_status(uuid)": "volatile",
+  "app_private.release_expired_stock_reservations(integer)": "volatile",
   // Trigger functions: always VOLATILE (a STABLE one could not write and
   // would not see the statement's own changes).
   ...Object.fromEntries(
@@ -136,20 +152,31 @@ const EXPECTED: Record<string, Volatility> = {
       "tg_messages__delivered",
       "tg_messages__rules",
       "tg_notifications__publish",
+      "tg_order_items__order_total",
+      "tg_order_items__price",
       "tg_orders__cancel",
+      "tg_orders__commit_stock",
       "tg_orders__payment_status",
       "tg_orders__status_history",
+      "tg_orders__status_by_role",
       "tg_orders__status_transition",
       "tg_orders__version",
       "tg_payments__order_payment_status",
       "tg_payments__rules",
       "tg_production_stages__order_progress",
+      "tg_production_stages__rules",
       "tg_production_stages__status",
+      "tg_quotes__estimate",
       "tg_quotes__replied",
+      "tg_quotes__status_transition",
+      "tg_stock_reservations__hold_rules",
       "tg_stock_reservations__reserve",
       "tg_stock_reservations__settle",
       "tg_supplier_orders__accepted",
+      "tg_supplier_orders__created_by",
       "tg_supplier_orders__order_progress",
+      "tg_supplier_orders__quantities",
+      "tg_supplier_orders__response",
       "tg_supplier_orders__workflow",
     ].map((name) => [`app_private.${name}()`, "volatile" as const]),
   ),

@@ -4,6 +4,8 @@ import { uuidNode } from "../../graphql/node-id";
 import { PublicProfile, publicProfileLoader } from "../user/public-profile";
 import { orderAmountLoader } from "./order-amounts";
 import { OrderStatus, PaymentStatus, PaymentTransactionStatus } from "./order-enums";
+import { PaymentKind as PaymentKindValues } from "../../generated/prisma/enums";
+import { prismaEnum } from "../../graphql/prisma-enum";
 import { STAGE_NAMES } from "../../services/production-stages";
 import { ProductionStage } from "./production-stage.type";
 
@@ -152,9 +154,7 @@ export const OrderItem = builder.prismaNode("OrderItem", {
   fields: (t) => ({
     description: t.exposeString("description"),
     quantity: t.exposeInt("quantity"),
-    unitPrice: t.expose("unitPrice", {
-      type: "Decimal",
-    }),
+    unitPrice: t.expose("unitPrice", { type: "Decimal" }),
     lineTotal: t.expose("lineTotal", {
       type: "Decimal",
       description: "quantity × unitPrice, computed by the database.",
@@ -169,17 +169,27 @@ export const OrderItem = builder.prismaNode("OrderItem", {
   }),
 });
 
+/** Money in (a payment) or out (a refund, a row of its own: sql/migrations/016). */
+export const PaymentKind = prismaEnum("PaymentKind", PaymentKindValues);
+
 export const Payment = builder.prismaNode("Payment", {
   ...uuidNode,
   authScopes: { apiScope: "orders:read" },
   fields: (t) => ({
-    amount: t.expose("amount", {
-      type: "Decimal",
-    }),
+    amount: t.expose("amount", { type: "Decimal" }),
     currency: t.exposeString("currency"),
     method: t.exposeString("method"),
     status: t.expose("status", { type: PaymentTransactionStatus }),
     providerReference: t.exposeString("providerReference", { nullable: true }),
+    kind: t.expose("kind", {
+      type: PaymentKind,
+      description: "PAYMENT: money received; REFUND: money given back for `refundOf`.",
+    }),
+    refundOf: t.relation("refundedPayment", {
+      nullable: true,
+      description: "For a refund: the payment it gives back (null for a payment).",
+    }),
+    reason: t.exposeString("reason", { nullable: true, description: "For a refund: why." }),
     order: t.relation("order", { nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),

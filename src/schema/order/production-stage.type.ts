@@ -1,5 +1,6 @@
 import { builder } from "../../builder";
 import { uuidNode } from "../../graphql/node-id";
+import { PublicProfile, publicProfileLoader } from "../user/public-profile";
 import { StageStatus } from "./order-enums";
 
 /**
@@ -28,6 +29,14 @@ export const ProductionStage = builder.prismaNode("ProductionStage", {
       type: "UUID",
       nullable: true,
       description: "The user who last reported progress; null for changes by the system.",
+    }),
+    updatedByProfile: t.field({
+      type: PublicProfile,
+      nullable: true,
+      description: "The public profile of updatedBy; null for the system or where the caller may not see it.",
+      select: { updatedBy: true },
+      resolve: (stage, _args, context) =>
+        stage.updatedBy ? publicProfileLoader(context).load(stage.updatedBy) : null,
     }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
     supplierOrder: t.relation("supplierOrder", {
