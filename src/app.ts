@@ -142,6 +142,7 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
         viewer,
         logger: requestLogger(logger, requestId),
         fieldCipher,
+        settings: { stockHoldMinutes: config.STOCK_HOLD_MINUTES },
         auth: {
           tokens,
           refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,

@@ -233,6 +233,11 @@ const configSchema = z.object({
    */
   EXTERNAL_USER_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
 
+  // ------------------------------------------------------------ workflow
+
+  /** How long a stock hold lasts before it expires (the policy caps it at a day). */
+  STOCK_HOLD_MINUTES: z.coerce.number().int().min(1).max(1_440).default(30),
+
   /**
    * How long a verified API key is remembered by this process (0: look it up
    * on every request). A revoked key stops working here at once, on other

@@ -27,6 +27,8 @@ export interface Context {
   readonly fieldCipher: FieldCipher;
   /** What the session mutations need: token service, refresh lifetime, the client's address. */
   readonly auth: RequestAuth;
+  /** Workflow settings from the configuration. */
+  readonly settings: { readonly stockHoldMinutes: number };
 }
 
 export function createContext(init: Omit<Context, "db">): Context {

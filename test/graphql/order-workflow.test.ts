@@ -184,6 +184,27 @@ describe("placeOrder", () => {
     expect(holds).toEqual([{ status: "held", quantity: 2, minutes: 30 }]);
   });
 
+  test("the hold lasts STOCK_HOLD_MINUTES", async () => {
+    const shortHolds = await startApiServer(db, { env: { STOCK_HOLD_MINUTES: "5" } });
+    try {
+      const id = await listing();
+      const response = await shortHolds.graphql(
+        PLACE,
+        { input: { items: [{ marketplaceProductId: listingGid(id), quantity: 1 }] } },
+        await signIn(shortHolds)(world.users.buyerA),
+      );
+      const { order } = dataOf(response).placeOrder;
+      const holds = await sql<{ minutes: number }>(
+        `select round(extract(epoch from expires_at - now()) / 60)::int as minutes
+           from stock_reservations where order_id = $1`,
+        [rawId(order.id)],
+      );
+      expect(holds).toEqual([{ minutes: 5 }]);
+    } finally {
+      await shortHolds.close();
+    }
+  });
+
   test("validation names the field; nothing is written", async () => {
     const id = await listing();
     const before = await sql("select id from orders");

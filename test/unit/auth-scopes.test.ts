@@ -29,7 +29,8 @@ const auth = {
   apiKeys: { forget: () => undefined },
   client: { userAgent: null, ip: null },
 };
-const contextOf = (viewer: Viewer) => createContext({ requestId: "unit", viewer, logger, fieldCipher, auth });
+const contextOf = (viewer: Viewer) =>
+  createContext({ requestId: "unit", viewer, logger, fieldCipher, auth, settings: { stockHoldMinutes: 30 } });
 
 const ANONYMOUS: Viewer = { kind: "anonymous" };
 const ADMIN: Viewer = { kind: "user", id: "6f1c7c1e-0d5a-4a38-9a2b-4f6a2f0f9b11", roles: ["admin"] };

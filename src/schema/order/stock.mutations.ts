@@ -29,9 +29,6 @@ import { Order } from "./order.type";
  * failures with the field at fault and what is available.
  */
 
-/** How long a hold lasts before it expires (the policy caps it at a day). */
-export const STOCK_HOLD_MINUTES = 30;
-
 const MAX_QUANTITY = 1_000_000;
 
 export const ReservationStatus = prismaEnum("ReservationStatus", ReservationStatusValues);
@@ -83,7 +80,7 @@ export async function holdStock(
     const [row] = await tx.$queryRaw<{ id: string }[]>`
       insert into stock_reservations (marketplace_product_id, order_id, reserved_by, quantity, expires_at)
       values (${hold.listingId}::uuid, ${hold.orderId}::uuid, ${reservedBy}::uuid, ${hold.quantity},
-              now() + make_interval(mins => ${STOCK_HOLD_MINUTES}))
+              now() + make_interval(mins => ${context.settings.stockHoldMinutes}))
       returning id::text as id`;
     await tx.$executeRawUnsafe("release savepoint hold_stock");
     return row!.id;
@@ -145,7 +142,8 @@ const StockReservationPayload = builder
 builder.mutationFields((t) => ({
   reserveStock: t.field({
     type: StockReservationPayload,
-    description: `Hold stock of a listing for an order for ${STOCK_HOLD_MINUTES} minutes (the order's buyer, admins); never oversells.`,
+    description:
+      "Hold stock of a listing for an order for STOCK_HOLD_MINUTES (30 by default; the order's buyer, admins); never oversells.",
     authScopes: { $all: { apiScope: "orders:write", $any: { buyer: true, admin: true } } },
     args: { input: t.arg({ type: ReserveStockInput, required: true }) },
     errors: {
