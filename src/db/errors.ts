@@ -14,9 +14,18 @@
  * logged in full.
  */
 
-/** Codes of `extensions.code`, as listed in API.md. */
+/**
+ * Codes of `extensions.code`: those listed in API.md, and SERVICE_UNAVAILABLE
+ * (HTTP 503, retryable) when no database connection could be had in time.
+ */
 export type ClientErrorCode =
-  "UNAUTHENTICATED" | "FORBIDDEN" | "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED";
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "BAD_USER_INPUT"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "RATE_LIMITED"
+  | "SERVICE_UNAVAILABLE";
 
 export interface ClassifiedError {
   code: ClientErrorCode;
@@ -125,6 +134,27 @@ export function classifyDatabaseError(error: unknown): ClassifiedError | null {
   return rule
     ? { code: rule.code, reason: rule.reason, message: rule.message ?? "The operation was refused." }
     : null;
+}
+
+/**
+ * No connection could be had in time: the pool's acquisition timeout
+ * (pg-pool: "timeout exceeded when trying to connect"; pg: "Connection
+ * terminated due to connection timeout") or Prisma's own wait for a
+ * transaction (P2028). Load, not a bug: the client may retry.
+ */
+export function isConnectionWaitTimeout(error: unknown): boolean {
+  if (prismaCodeOf(error) === "P2028") return true;
+  return (
+    walk(error, (candidate) => {
+      const { message } = candidate as { message?: unknown };
+      return typeof message === "string" &&
+        /timeout exceeded when trying to connect|Connection terminated due to connection timeout/.test(
+          message,
+        )
+        ? true
+        : undefined;
+    }) ?? false
+  );
 }
 
 // ---------------------------------------------------------------- internals

@@ -29,10 +29,12 @@ export type RequestTransactionClient = Prisma.TransactionClient;
 
 export interface TransactionTimings {
   /**
-   * Prisma's wait for a connection. Kept above the pool's own acquisition
-   * timeout, so the pool always gives up first: when Prisma's maxWait
-   * expires first, a connection acquired later can go back to the pool with
-   * its transaction still open (prisma/orm #29719).
+   * Prisma's wait to start the transaction (a connection, then BEGIN). Kept
+   * above the pool's own acquisition timeout so the pool usually gives up
+   * first: when Prisma's maxWait expires first, a connection acquired later
+   * can go back to the pool with its transaction still open (prisma/orm
+   * #29719). On a starved CPU BEGIN itself can eat the margin (P2028):
+   * both endings answer SERVICE_UNAVAILABLE (request-transaction-plugin).
    */
   maxWaitMs: number;
   /** Upper bound of one operation's transaction; Prisma rolls back after it. */

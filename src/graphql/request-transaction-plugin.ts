@@ -8,7 +8,9 @@ import {
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context";
 import type { PrismaClient } from "../db/prisma";
+import { isConnectionWaitTimeout } from "../db/errors";
 import { type TransactionTimings, withRequestTransaction } from "../db/request-transaction";
+import { clientError } from "./errors";
 
 export interface RequestTransactionPluginOptions {
   prisma: PrismaClient;
@@ -52,8 +54,13 @@ export function useRequestTransaction(options: RequestTransactionPluginOptions):
               }),
           );
         } catch (error) {
-          // BEGIN/COMMIT failed (pool exhausted, connection lost, timeout):
-          // reported like any execution error, so the error policy classifies it.
+          if (isConnectionWaitTimeout(error)) {
+            // Saturated: a retryable 503, logged as load rather than as a bug.
+            context.logger.warn({ err: error }, "no database connection in time");
+            return { data: null, errors: [serviceUnavailable()] } satisfies ExecutionResult;
+          }
+          // BEGIN/COMMIT failed (connection lost, timeout): reported like any
+          // execution error, so the error policy classifies it.
           const wrapped =
             error instanceof GraphQLError
               ? error
@@ -63,6 +70,15 @@ export function useRequestTransaction(options: RequestTransactionPluginOptions):
       });
     },
   };
+}
+
+/** Seconds a client should wait before retrying a request the server was too busy for. */
+const RETRY_AFTER_SECONDS = 1;
+
+function serviceUnavailable() {
+  return clientError("SERVICE_UNAVAILABLE", "The service is busy; retry the request shortly.", {
+    http: { status: 503, headers: { "retry-after": String(RETRY_AFTER_SECONDS) } },
+  });
 }
 
 function hasErrors(result: unknown): boolean {

@@ -196,7 +196,7 @@ describe("errors and request ids", () => {
     expect(JSON.stringify(logged)).toMatch(/statement timeout/);
   });
 
-  test("an exhausted pool fails fast and masked, and the pool recovers", async () => {
+  test("an exhausted pool fails fast with a retryable 503, and the pool recovers", async () => {
     const small = await serve(db, { poolMax: 1, acquireTimeoutMs: 300 });
     let release!: () => void;
     // Hold the pool's only connection (waiting until it really is held: a
@@ -227,7 +227,11 @@ describe("errors and request ids", () => {
     // Far below the 30 s a test server otherwise waits (TEST_SERVER_TIMINGS),
     // with room for a loaded machine.
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(starved.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+    // Load, not a bug: a retryable 503 with Retry-After, logged at warn only.
+    expect(starved.status).toBe(503);
+    expect(starved.headers.get("retry-after")).toBe("1");
+    expect(starved.errors?.[0]?.extensions?.code).toBe("SERVICE_UNAVAILABLE");
+    expect(starved.serverLogs().filter((line) => (line["level"] as number) >= 50)).toEqual([]);
     release();
     await held.holding;
     expect(
