@@ -34,8 +34,8 @@ afterAll(async () => {
 });
 
 describe("seed small", () => {
-  it("loads the demo scale quickly and reports what it loaded", async () => {
-    expect(summary.elapsedMs).toBeLessThan(10_000);
+  // How fast it loads is the benchmarks' business (npm run bench), not a test's.
+  it("loads the demo scale and reports what it loaded", async () => {
     expect(summary.counts).toMatchObject({ suppliers: 20, marketplace_products: 200, orders: 150 });
     const [orders] = await query<{ n: number }>("select count(*)::int as n from orders");
     expect(orders!.n).toBe(summary.counts.orders);
