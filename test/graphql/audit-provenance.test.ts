@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { encodeGlobalID } from "@pothos/plugin-relay";
+import { insertScenarioUser } from "../helpers/scenario";
 import { type TestDatabase, createTestDatabase, withAdminClient } from "../helpers/database";
 import { type ApiServer, startApiServer } from "./harness";
 
@@ -13,18 +14,22 @@ import { type ApiServer, startApiServer } from "./harness";
 
 let db: TestDatabase;
 let api: ApiServer;
-const admin = randomUUID();
+let admin: string;
 const supplier = randomUUID();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await withAdminClient(db.adminUrl, (client) =>
-    client.query(`
-      insert into users (id, email) values ('${admin}', 'admin@provenance.example');
-      insert into user_roles (user_id, role) values ('${admin}', 'admin');
-      insert into suppliers (id, company_name, country, verification_status)
-        values ('${supplier}', 'Provenance Knit', 'PT', 'verified');`),
-  );
+  await withAdminClient(db.adminUrl, async (client) => {
+    ({ id: admin } = await insertScenarioUser(client, {
+      email: "admin@provenance.example",
+      roles: ["admin"],
+    }));
+    await client.query(
+      `insert into suppliers (id, company_name, country, verification_status)
+       values ($1, 'Provenance Knit', 'PT', 'verified')`,
+      [supplier],
+    );
+  });
   api = await startApiServer(db);
 });
 

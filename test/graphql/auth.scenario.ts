@@ -3,7 +3,9 @@ import { hashPassword } from "../../src/auth/passwords";
 import { generateSigningKey } from "../../src/auth/tokens";
 import type { SigningJwk } from "../../src/config";
 import type { AppRole } from "../../src/generated/prisma/client";
+import { pgTransaction } from "../../src/db/pg-transaction";
 import { withAdminClient } from "../helpers/database";
+import { type ScenarioUser, insertScenarioUser } from "../helpers/scenario";
 
 /**
  * Shared pieces of the authentication tests: a signing key of the test's
@@ -20,11 +22,7 @@ export function signingEnv(kid = `test-${randomUUID().slice(0, 8)}`): {
   return { env: { JWT_PRIVATE_KEYS: JSON.stringify({ keys: [key] }) }, key };
 }
 
-export interface TestUser {
-  id: string;
-  email: string;
-  roles: AppRole[];
-}
+export type TestUser = ScenarioUser;
 
 let passwordHashes = new Map<string, Promise<string>>();
 
@@ -47,28 +45,12 @@ export async function insertUser(
   adminUrl: string,
   user: { email: string; roles?: AppRole[]; password?: string; fullName?: string; disabled?: boolean },
 ): Promise<TestUser> {
-  const id = randomUUID();
-  const roles = user.roles ?? ["buyer"];
   const passwordHash = user.password ? await hashOnce(user.password) : null;
-  await withAdminClient(adminUrl, async (client) => {
-    await client.query("begin");
-    await client.query("insert into users (id, email, password_hash, disabled_at) values ($1, $2, $3, $4)", [
-      id,
-      user.email,
-      passwordHash,
-      user.disabled ? new Date() : null,
-    ]);
-    await client.query("insert into profiles (id, full_name, phone) values ($1, $2, $3)", [
-      id,
-      user.fullName ?? user.email.split("@")[0],
-      "+351 220 000 000",
-    ]);
-    for (const role of roles) {
-      await client.query("insert into user_roles (user_id, role) values ($1, $2)", [id, role]);
-    }
-    await client.query("commit");
-  });
-  return { id, email: user.email, roles };
+  return withAdminClient(adminUrl, (client) =>
+    pgTransaction(client, () =>
+      insertScenarioUser(client, { ...user, passwordHash, phone: "+351 220 000 000" }),
+    ),
+  );
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,6 +5,7 @@ import { generateApiKey } from "../../src/auth/api-keys";
 import { ANONYMOUS_VIEWER, type Viewer } from "../../src/auth/viewer";
 import { databaseRoleFor, identityStatement } from "../../src/db/identity";
 import type { QueryEvent } from "../../src/db/prisma";
+import { insertScenarioUser } from "../helpers/scenario";
 import { type TestDatabase, createTestDatabase, withAdminClient, withRole } from "../helpers/database";
 import { type ApiServer, dataOf, gql, startApiServer } from "./harness";
 import { LISTINGS, insertScenario } from "./marketplace.scenario";
@@ -48,19 +49,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await withAdminClient(db.adminUrl, async (client) => {
     world = await insertOrderWorld(client, worldCipher(), { bulkOrders: 3 });
-    const user = async (key: string, roles: WorldUser["roles"]): Promise<WorldUser> => {
-      const email = `${key.toLowerCase()}@filters.example`;
-      const { rows } = await client.query<{ id: string }>(
-        "insert into users (email) values ($1) returning id",
-        [email],
-      );
-      const id = rows[0]!.id;
-      await client.query("insert into profiles (id, full_name) values ($1, $2)", [id, key]);
-      for (const role of roles) {
-        await client.query("insert into user_roles (user_id, role) values ($1, $2)", [id, role]);
-      }
-      return { id, email, roles };
-    };
+    const user = (key: string, roles: WorldUser["roles"]): Promise<WorldUser> =>
+      insertScenarioUser(client, { email: `${key.toLowerCase()}@filters.example`, roles, fullName: key });
     const supplier = async (owner: WorldUser, name: string) =>
       (
         await client.query<{ id: string }>(

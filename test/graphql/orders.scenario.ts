@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { TokenService } from "../../src/auth/tokens";
 import { loadConfig } from "../../src/config";
+import { insertScenarioUser } from "../helpers/scenario";
 import { ENCRYPTED_COLUMNS, type FieldCipher, createFieldCipher } from "../../src/services/field-encryption";
 
 /**
@@ -80,18 +81,13 @@ export async function insertOrderWorld(
     fullName: string,
     companyName: string,
   ): Promise<WorldUser> => {
-    const email = `${key.toLowerCase()}@world.example`;
-    const { id } = await one<{ id: string }>("insert into users (email) values ($1) returning id", [email]);
-    await client.query("insert into profiles (id, full_name, company_name, phone) values ($1, $2, $3, $4)", [
-      id,
+    return insertScenarioUser(client, {
+      email: `${key.toLowerCase()}@world.example`,
+      roles,
       fullName,
       companyName,
-      "+1 555 0100",
-    ]);
-    for (const role of roles) {
-      await client.query("insert into user_roles (user_id, role) values ($1, $2)", [id, role]);
-    }
-    return { id, email, roles };
+      phone: "+1 555 0100",
+    });
   };
 
   const users = {

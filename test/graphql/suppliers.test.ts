@@ -1,5 +1,6 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { ENCRYPTED_COLUMNS } from "../../src/services/field-encryption";
+import { insertScenarioUser } from "../helpers/scenario";
 import { type TestDatabase, createTestDatabase, withAdminClient } from "../helpers/database";
 import { type ApiServer, type GraphQLResponse, dataOf, gql, startApiServer } from "./harness";
 import {
@@ -31,11 +32,10 @@ beforeAll(async () => {
   const cipher = worldCipher();
   await withAdminClient(db.adminUrl, async (client) => {
     world = await insertOrderWorld(client, cipher);
-    const { rows: owner } = await client.query<{ id: string }>(
-      "insert into users (email) values ('pending-owner@world.example') returning id",
-    );
-    pendingOwner = { id: owner[0]!.id, email: "pending-owner@world.example", roles: ["supplier"] };
-    await client.query("insert into user_roles (user_id, role) values ($1, 'supplier')", [pendingOwner.id]);
+    pendingOwner = await insertScenarioUser(client, {
+      email: "pending-owner@world.example",
+      roles: ["supplier"],
+    });
     const insert = async (name: string, status: string, userId: string | null) => {
       // Contact ciphertext is bound to its row: the id is chosen before the insert.
       const id = crypto.randomUUID();
