@@ -1,7 +1,7 @@
 import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
-import { type TestDatabase, createTestDatabase, withAdminClient } from "../helpers/database";
-import { type ApiServer, dataOf, gql, startApiServer } from "./harness";
-import { type Headers, type OrderWorld, insertOrderWorld, signIn, worldCipher } from "./orders.scenario";
+import { type TestDatabase, withAdminClient } from "../helpers/database";
+import { type ApiServer, dataOf, gql } from "./harness";
+import { type Headers, type OrderWorld, startOrderWorld, stopOrderWorld } from "./orders.scenario";
 
 /**
  * The whole workflow of DOMAIN.md over HTTP, each step by the caller who
@@ -19,18 +19,10 @@ let world: OrderWorld;
 let as: (user: OrderWorld["users"][keyof OrderWorld["users"]]) => Promise<Headers>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await withAdminClient(db.adminUrl, async (client) => {
-    world = await insertOrderWorld(client, worldCipher());
-  });
-  api = await startApiServer(db);
-  as = signIn(api);
+  ({ db, world, api, as } = await startOrderWorld());
 });
 
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
+afterAll(() => stopOrderWorld({ api, db }));
 
 const gid = (type: string, id: string) => encodeGlobalID(type, id);
 

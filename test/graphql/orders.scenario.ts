@@ -1,7 +1,9 @@
 import type pg from "pg";
 import type { TokenService } from "../../src/auth/tokens";
 import { loadConfig } from "../../src/config";
+import { type TestDatabase, createTestDatabase, withAdminClient } from "../helpers/database";
 import { insertScenarioUser } from "../helpers/scenario";
+import { type ApiServer, startApiServer } from "./harness";
 import { ENCRYPTED_COLUMNS, type FieldCipher, createFieldCipher } from "../../src/services/field-encryption";
 
 /**
@@ -247,4 +249,28 @@ export function signIn(api: { app: { tokens: TokenService } }): (user: WorldUser
 /** The field cipher of the test server (no FIELD_ENCRYPTION_KEYS: the development key in `.data/`). */
 export function worldCipher(): FieldCipher {
   return createFieldCipher(loadConfig({ NODE_ENV: "test" }));
+}
+
+export interface OrderWorldServer {
+  db: TestDatabase;
+  world: OrderWorld;
+  api: ApiServer;
+  /** Sign-in headers of a world user (an access token the server accepts). */
+  as: (user: WorldUser) => Promise<Headers>;
+}
+
+/** The usual start of an API test file: a cloned database with the order world, and a server on it. */
+export async function startOrderWorld(options: { bulkOrders?: number } = {}): Promise<OrderWorldServer> {
+  const db = await createTestDatabase();
+  const world = await withAdminClient(db.adminUrl, (client) =>
+    insertOrderWorld(client, worldCipher(), options),
+  );
+  const api = await startApiServer(db);
+  return { db, world, api, as: signIn(api) };
+}
+
+/** Its end: the server closed, the database dropped (either may be missing when the start failed). */
+export async function stopOrderWorld(started: Partial<Pick<OrderWorldServer, "db" | "api">>): Promise<void> {
+  await started.api?.close();
+  await started.db?.drop();
 }

@@ -1,13 +1,12 @@
 import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
-import { type TestDatabase, createTestDatabase, withAdminClient } from "../helpers/database";
-import { type ApiServer, dataOf, expectErrorCodes, gql, startApiServer } from "./harness";
+import { type TestDatabase, adminRows } from "../helpers/database";
+import { type ApiServer, dataOf, expectErrorCodes, gql } from "./harness";
 import {
   type Headers,
   type OrderWorld,
   type WorldUser,
-  insertOrderWorld,
-  signIn,
-  worldCipher,
+  startOrderWorld,
+  stopOrderWorld,
 } from "./orders.scenario";
 
 /**
@@ -22,22 +21,12 @@ let world: OrderWorld;
 let as: (user: WorldUser) => Promise<Headers>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await withAdminClient(db.adminUrl, async (client) => {
-    world = await insertOrderWorld(client, worldCipher());
-  });
-  api = await startApiServer(db);
-  as = signIn(api);
+  ({ db, world, api, as } = await startOrderWorld());
 });
 
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
+afterAll(() => stopOrderWorld({ api, db }));
 
-async function sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
-  return withAdminClient(db.adminUrl, async (client) => (await client.query(text, params)).rows as T[]);
-}
+const sql = <T>(text: string, params: unknown[] = []) => adminRows<T>(db.adminUrl, text, params);
 
 const quoteGid = (id: string) => encodeGlobalID("Quote", id);
 

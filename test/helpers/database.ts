@@ -72,6 +72,11 @@ export async function dropDatabase(serverUrl: string, name: string): Promise<voi
 }
 
 /** Runs `fn` with a connection of its own to `url` (normally `db.adminUrl`: the migrator). */
+/** Rows of one statement run as the migrator (past RLS): fixtures and checks of what SQL holds. */
+export async function adminRows<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  return withAdminClient(url, async (client) => (await client.query(text, params)).rows as T[]);
+}
+
 export async function withAdminClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -277,6 +277,19 @@ function assertVersion(version: number): void {
   }
 }
 
+/** What a status change may answer instead of the order (updateOrderStatus, cancelOrder). */
+const STATUS_CHANGE_ERRORS = {
+  types: [
+    NotFoundError,
+    InvalidInputError,
+    ForbiddenError,
+    VersionConflictError,
+    InvalidTransitionError,
+    ConflictError,
+  ],
+  directResult: true,
+};
+
 builder.mutationFields((t) => ({
   updateOrderStatus: t.field({
     type: OrderPayload,
@@ -284,17 +297,7 @@ builder.mutationFields((t) => ({
       "Move an order along the workflow (buyer: submit, cancel before production, confirm delivery; admins: every allowed move). A stale expectedVersion changes nothing.",
     authScopes: { $all: { apiScope: "orders:write", authenticated: true } },
     args: { input: t.arg({ type: UpdateOrderStatusInput, required: true }) },
-    errors: {
-      types: [
-        NotFoundError,
-        InvalidInputError,
-        ForbiddenError,
-        VersionConflictError,
-        InvalidTransitionError,
-        ConflictError,
-      ],
-      directResult: true,
-    },
+    errors: STATUS_CHANGE_ERRORS,
     resolve: async (_root, { input }, context) => {
       const orderId = uuidOf(input.id.id, "input.id");
       assertVersion(input.expectedVersion);
@@ -314,17 +317,7 @@ builder.mutationFields((t) => ({
       "Cancel an order (its buyer before production, admins until shipped): held stock is released, supplier orders cancelled. A stale expectedVersion changes nothing.",
     authScopes: { $all: { apiScope: "orders:write", authenticated: true } },
     args: { input: t.arg({ type: CancelOrderInput, required: true }) },
-    errors: {
-      types: [
-        NotFoundError,
-        InvalidInputError,
-        ForbiddenError,
-        VersionConflictError,
-        InvalidTransitionError,
-        ConflictError,
-      ],
-      directResult: true,
-    },
+    errors: STATUS_CHANGE_ERRORS,
     resolve: async (_root, { input }, context) => {
       const orderId = uuidOf(input.id.id, "input.id");
       assertVersion(input.expectedVersion);
