@@ -61,6 +61,8 @@ export interface BenchDatabase {
   logger: Logger;
   adminUrl: string;
   apiUrl: string;
+  /** DATABASE_CLAIMS_KEY: what signs request claims (src/db/identity.ts), for a peer server of the benchmark. */
+  claimsKey: Buffer;
   stop(): Promise<void>;
 }
 
@@ -92,7 +94,7 @@ export async function benchDatabase(name: string, scale: Scale): Promise<BenchDa
     } finally {
       await admin.end();
     }
-    return { config, logger, adminUrl, apiUrl, stop: () => server.stop() };
+    return { config, logger, adminUrl, apiUrl, claimsKey: server.claimsKey, stop: () => server.stop() };
   } catch (error) {
     await server.stop();
     throw error;
