@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { isIP } from "node:net";
-import { type AuthMethod, type Viewer, withOrigin } from "../auth/viewer";
+import type { AuthMethod, Viewer } from "../auth/viewer";
 import { loadConfig } from "../config";
 import { type AppRole, Prisma } from "../generated/prisma/client";
 import { databaseClaimsKey } from "./resolve";
@@ -116,52 +116,37 @@ export function requestClaims({ viewer, requestId }: RequestIdentity, now = Date
  * the signed claims.)
  */
 export function identityStatement(identity: RequestIdentity, readOnly: boolean): Prisma.Sql {
-  const signed = signClaims(requestClaims(identity));
   // Going read-only is allowed at any point of a transaction (only the way back is not).
   const readOnlyMode = readOnly
     ? Prisma.sql`, set_config('transaction_read_only', 'on', true)`
     : Prisma.empty;
   return Prisma.sql`
-    select set_config('role', ${databaseRoleFor(identity.viewer)}, true),
-           set_config('request.jwt.claims', ${signed.text}, true),
-           set_config('request.jwt.claims_hmac', ${signed.signature}, true),
+    select ${roleAndClaims(identity)},
            set_config('request.id', ${identity.requestId}, true)${readOnlyMode}`;
 }
 
-/** The identity each open request transaction acts as (its client is the key), for assumeIdentity. */
-const transactionIdentities = new WeakMap<object, RequestIdentity>();
-
-/** Records that `tx` (a request transaction's client) acts as `identity`: src/db/request-transaction.ts. */
-export function bindIdentity(tx: object, identity: RequestIdentity): void {
-  transactionIdentities.set(tx, identity);
-}
-
 /**
- * Makes the rest of a transaction act as `viewer`. Only for the sign-in
- * mutations (signUp, signIn, refreshSession), right after they proved who
- * the caller now is, so the payload's `user` is read under that user's own
- * policies; src/graphql/session-mutation-guard.ts keeps those mutations the
- * only field of their operation, so nothing else runs under the new
- * identity. Transaction-local like the first statement; the request id and
- * origin stay the request's.
+ * Makes the rest of a transaction act as `identity` (the new viewer, with
+ * the request's id and origin). Only for the sign-in mutations (signUp,
+ * signIn, refreshSession), right after they proved who the caller now is,
+ * so the payload's `user` is read under that user's own policies;
+ * src/graphql/session-mutation-guard.ts keeps those mutations the only
+ * field of their operation, so nothing else runs under the new identity.
+ * Transaction-local like the first statement.
  */
 export async function assumeIdentity(
   tx: { $executeRaw(query: Prisma.Sql): Promise<number> },
-  viewer: Viewer,
+  identity: RequestIdentity,
 ): Promise<void> {
-  const current = transactionIdentities.get(tx);
-  if (!current)
-    throw new Error("assumeIdentity needs the client of a request transaction (withRequestTransaction)");
-  const next: RequestIdentity = {
-    viewer: withOrigin(viewer, viewer.origin ?? current.viewer.origin),
-    requestId: current.requestId,
-  };
-  const signed = signClaims(requestClaims(next));
-  await tx.$executeRaw(Prisma.sql`
-    select set_config('role', ${databaseRoleFor(viewer)}, true),
+  await tx.$executeRaw(Prisma.sql`select ${roleAndClaims(identity)}`);
+}
+
+/** The role and the signed claims: what both statements above set. */
+function roleAndClaims(identity: RequestIdentity): Prisma.Sql {
+  const signed = signClaims(requestClaims(identity));
+  return Prisma.sql`set_config('role', ${databaseRoleFor(identity.viewer)}, true),
            set_config('request.jwt.claims', ${signed.text}, true),
-           set_config('request.jwt.claims_hmac', ${signed.signature}, true)`);
-  transactionIdentities.set(tx, next);
+           set_config('request.jwt.claims_hmac', ${signed.signature}, true)`;
 }
 
 // ---------------------------------------------------------------- signing

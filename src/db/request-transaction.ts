@@ -1,6 +1,6 @@
 import type { Config } from "../config";
 import { Prisma, type PrismaClient } from "../generated/prisma/client";
-import { type RequestIdentity, bindIdentity, identityStatement } from "./identity";
+import { type RequestIdentity, identityStatement } from "./identity";
 
 /**
  * One interactive transaction per GraphQL operation, with the caller's
@@ -85,9 +85,7 @@ export async function withRequestTransaction<T>(
     return await prisma.$transaction(
       async (tx) => {
         await tx.$executeRaw(identityStatement(identity, options.readOnly));
-        const client = withQueryStrategy(tx);
-        bindIdentity(client, identity);
-        const result = await fn(client);
+        const result = await fn(withQueryStrategy(tx));
         if (options.shouldCommit && !options.shouldCommit(result)) throw new RollbackSignal(result);
         return result;
       },

@@ -1,5 +1,6 @@
 import { builder } from "../../builder";
 import type { Context } from "../../context";
+import { withOrigin } from "../../auth/viewer";
 import { assumeIdentity } from "../../db/identity";
 import { generateApiKey } from "../../auth/api-keys";
 import { MIN_PASSWORD_LENGTH, passwordProblem } from "../../auth/password-policy";
@@ -290,11 +291,13 @@ async function startSession(
   refreshTokenExpiresAt: Date,
 ): Promise<AuthPayloadShape> {
   const roles = user.roles.filter(isAppRole);
+  // The new user, still from this request's origin and with its id.
   await assumeIdentity(context.db.tx, {
-    kind: "user",
-    id: user.id,
-    roles,
-    authMethod: "access_token",
+    viewer: withOrigin(
+      { kind: "user", id: user.id, roles, authMethod: "access_token" },
+      context.viewer.origin,
+    ),
+    requestId: context.requestId,
   });
   const access = await context.auth.tokens.issueAccessToken({ userId: user.id, roles });
   return {
