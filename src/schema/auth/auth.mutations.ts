@@ -1,4 +1,5 @@
 import { builder } from "../../builder";
+import { requiredText } from "../../graphql/input-validation";
 import type { Context } from "../../context";
 import { withOrigin } from "../../auth/viewer";
 import { assumeIdentity } from "../../db/identity";
@@ -307,14 +308,6 @@ async function startSession(
     refreshTokenExpiresAt,
     userId: user.id,
   };
-}
-
-function requiredText(value: string, field: string, maxLength: number): string {
-  const text = value.trim();
-  if (text.length === 0 || text.length > maxLength) {
-    throw new InvalidInputError(`Give 1 to ${maxLength} characters.`, { field });
-  }
-  return text;
 }
 
 function expiresIn(seconds: number): Date {

@@ -1,4 +1,5 @@
 import { builder } from "../../builder";
+import { optionalText } from "../../graphql/input-validation";
 import type { Context } from "../../context";
 import type { OrderStatus as OrderStatusValue } from "../../generated/prisma/enums";
 import { authScopesFor, isSignedIn } from "../../graphql/auth-scopes";
@@ -92,14 +93,6 @@ const OrderPayload = builder.objectRef<{ orderId: string }>("OrderPayload").impl
   }),
 });
 
-function optionalText(value: string | null | undefined, max: number, field: string): string | null {
-  const text = value?.trim() || null;
-  if (text && text.length > max) {
-    throw new InvalidInputError(`"${field}" may be at most ${max} characters.`, { field });
-  }
-  return text;
-}
-
 function viewerIdOf(context: Context): string | null {
   return isSignedIn(context.viewer) ? context.viewer.id : null;
 }
@@ -134,7 +127,7 @@ builder.mutationField("placeOrder", (t) =>
         const listingId = item.marketplaceProductId
           ? uuidOf(item.marketplaceProductId.id, `${field}.marketplaceProductId`)
           : null;
-        const description = optionalText(item.description, MAX_DESCRIPTION, `${field}.description`);
+        const description = optionalText(item.description, `${field}.description`, MAX_DESCRIPTION);
         if (!listingId && !description) {
           throw new InvalidInputError("Custom work needs a description.", { field: `${field}.description` });
         }
@@ -146,8 +139,8 @@ builder.mutationField("placeOrder", (t) =>
         }
         return { listingId, description, quantity: item.quantity, customization };
       });
-      const notes = optionalText(input.notes, MAX_TEXT, "input.notes");
-      const productTypeInput = optionalText(input.productType, MAX_PRODUCT_TYPE, "input.productType");
+      const notes = optionalText(input.notes, "input.notes", MAX_TEXT);
+      const productTypeInput = optionalText(input.productType, "input.productType", MAX_PRODUCT_TYPE);
 
       const tx = context.db.tx;
       const listingIds = [...new Set(lines.flatMap((line) => (line.listingId ? [line.listingId] : [])))];
@@ -301,7 +294,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const orderId = uuidOf(input.id.id, "input.id");
       assertVersion(input.expectedVersion);
-      const note = optionalText(input.note, MAX_TEXT, "input.note");
+      const note = optionalText(input.note, "input.note", MAX_TEXT);
       return changeStatus(context, {
         orderId,
         status: input.status as OrderStatusValue,
@@ -321,7 +314,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const orderId = uuidOf(input.id.id, "input.id");
       assertVersion(input.expectedVersion);
-      const reason = optionalText(input.reason, MAX_TEXT, "input.reason");
+      const reason = optionalText(input.reason, "input.reason", MAX_TEXT);
       return changeStatus(
         context,
         { orderId, status: "cancelled", expectedVersion: input.expectedVersion, note: reason },

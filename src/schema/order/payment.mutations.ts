@@ -1,4 +1,5 @@
 import { builder } from "../../builder";
+import { requiredText } from "../../graphql/input-validation";
 import { classifyDatabaseError } from "../../db/errors";
 import type { Prisma } from "../../generated/prisma/client";
 import type { PaymentStatus as PaymentStatusValue } from "../../generated/prisma/enums";
@@ -120,7 +121,7 @@ builder.mutationFields((t) => ({
           field: "input.currency",
         });
       }
-      const method = requiredText(input.method, "input.method", "method", MAX_METHOD_LENGTH);
+      const method = requiredText(input.method, "input.method", MAX_METHOD_LENGTH);
       const key = idempotencyKey(input.idempotencyKey);
 
       const result = await paymentCall(
@@ -145,7 +146,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const paymentId = parseUuid(input.paymentId.id, "input.paymentId");
       const amount = moneyAmount(input.amount, "input.amount");
-      const reason = requiredText(input.reason, "input.reason", "reason", MAX_REASON_LENGTH);
+      const reason = requiredText(input.reason, "input.reason", MAX_REASON_LENGTH);
       const key = idempotencyKey(input.idempotencyKey);
 
       const result = await paymentCall(
@@ -208,14 +209,6 @@ function moneyAmount(value: Prisma.Decimal, field: string): string {
     throw new InvalidInputError('"amount" may have at most two decimals.', { field });
   }
   return value.toFixed(2);
-}
-
-function requiredText(value: string, field: string, name: string, max: number): string {
-  const text = value.trim();
-  if (!text) throw new InvalidInputError(`"${name}" is required.`, { field });
-  if (text.length > max)
-    throw new InvalidInputError(`"${name}" may be at most ${max} characters.`, { field });
-  return text;
 }
 
 function idempotencyKey(value: string): string {

@@ -1,4 +1,5 @@
 import { builder } from "../../builder";
+import { httpsUrls, optionalText } from "../../graphql/input-validation";
 import type { Prisma } from "../../generated/prisma/client";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../../graphql/user-errors";
 import { parseUuid } from "../../graphql/node-id";
@@ -75,22 +76,9 @@ builder.mutationField("updateProductionStage", (t) =>
       }
       if (input.status) data.status = input.status;
       if (input.notes !== null && input.notes !== undefined) {
-        const notes = input.notes.trim();
-        if (notes.length > MAX_NOTES_LENGTH) {
-          throw new InvalidInputError(`At most ${MAX_NOTES_LENGTH} characters.`, { field: "input.notes" });
-        }
-        data.notes = notes || null;
+        data.notes = optionalText(input.notes, "input.notes", MAX_NOTES_LENGTH);
       }
-      if (input.photos) {
-        const photos = input.photos.map(String);
-        if (photos.length > MAX_PHOTOS) {
-          throw new InvalidInputError(`At most ${MAX_PHOTOS} photos.`, { field: "input.photos" });
-        }
-        if (photos.some((photo) => !photo.startsWith("https://"))) {
-          throw new InvalidInputError("Photos are https URLs.", { field: "input.photos" });
-        }
-        data.photos = photos;
-      }
+      if (input.photos) data.photos = httpsUrls(input.photos, "input.photos", MAX_PHOTOS);
       if (input.targetDate) data.targetDate = input.targetDate;
       if (Object.keys(data).length === 0) {
         throw new InvalidInputError("Nothing to change.", { field: "input" });

@@ -1,4 +1,5 @@
 import { builder } from "../../builder";
+import { httpsUrls, optionalText } from "../../graphql/input-validation";
 import type { Prisma } from "../../generated/prisma/client";
 import {
   ConflictError,
@@ -37,14 +38,6 @@ const MAX_PARTS = 20;
 /** Orders that may be split: confirmed ones, and those already in production (a late split). */
 const SPLITTABLE_ORDER_STATUSES = ["confirmed", "in_production"] as const;
 
-function optionalText(value: string | null | undefined, field: string): string | null {
-  const text = value?.trim() || null;
-  if (text && text.length > MAX_TEXT_LENGTH) {
-    throw new InvalidInputError(`At most ${MAX_TEXT_LENGTH} characters.`, { field });
-  }
-  return text;
-}
-
 function money(value: Prisma.Decimal, field: string, options: { positive: boolean }): Prisma.Decimal {
   if (value.isNegative() || (options.positive && value.isZero())) {
     throw new InvalidInputError(options.positive ? "Must be greater than 0." : "Must not be negative.", {
@@ -55,15 +48,6 @@ function money(value: Prisma.Decimal, field: string, options: { positive: boolea
     throw new InvalidInputError("At most 10 digits before the point and 2 after it.", { field });
   }
   return value;
-}
-
-function httpsUrls(urls: readonly URL[] | null | undefined, field: string): string[] {
-  const list = (urls ?? []).map(String);
-  if (list.length > MAX_PARTS) throw new InvalidInputError(`At most ${MAX_PARTS} URLs.`, { field });
-  if (list.some((url) => !url.startsWith("https://"))) {
-    throw new InvalidInputError("Only https URLs are accepted.", { field });
-  }
-  return list;
 }
 
 // ---------------------------------------------------------------- createSupplierOrder
@@ -146,10 +130,14 @@ builder.mutationField("createSupplierOrder", (t) =>
           buyerPrice: money(part.buyerPrice, `${at}.buyerPrice`, { positive: false }),
           supplierPrice: money(part.supplierPrice, `${at}.supplierPrice`, { positive: false }),
           targetDate: part.targetDate ?? null,
-          productType: productType ? optionalText(productType, `${at}.productType`) : null,
-          specialInstructions: optionalText(part.specialInstructions, `${at}.specialInstructions`),
-          techPackUrls: httpsUrls(part.techPackUrls, `${at}.techPackUrls`),
-          referenceImages: httpsUrls(part.referenceImages, `${at}.referenceImages`),
+          productType: productType ? optionalText(productType, `${at}.productType`, MAX_TEXT_LENGTH) : null,
+          specialInstructions: optionalText(
+            part.specialInstructions,
+            `${at}.specialInstructions`,
+            MAX_TEXT_LENGTH,
+          ),
+          techPackUrls: httpsUrls(part.techPackUrls, `${at}.techPackUrls`, MAX_PARTS),
+          referenceImages: httpsUrls(part.referenceImages, `${at}.referenceImages`, MAX_PARTS),
         };
       });
 
@@ -282,8 +270,8 @@ builder.mutationField("respondToSupplierOrder", (t) =>
     },
     resolve: async (_root, { input }, context) => {
       const id = parseUuid(input.id.id, "input.id");
-      const reason = optionalText(input.reason, "input.reason");
-      const notes = optionalText(input.notes, "input.notes");
+      const reason = optionalText(input.reason, "input.reason", MAX_TEXT_LENGTH);
+      const notes = optionalText(input.notes, "input.notes", MAX_TEXT_LENGTH);
       let data: Prisma.SupplierOrderUpdateManyMutationInput;
       switch (input.decision) {
         case "ACCEPT":

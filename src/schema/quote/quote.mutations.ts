@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { optionalText } from "../../graphql/input-validation";
 import { builder } from "../../builder";
 import type { Prisma } from "../../generated/prisma/client";
 import { isSignedIn } from "../../graphql/auth-scopes";
@@ -29,16 +30,6 @@ const MAX_SHORT_TEXT = 200;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Statuses in which a quote is still open, so it may be assigned. */
 const OPEN_STATUSES = new Set(["draft", "sent", "accepted"]);
-
-function text(value: string | null | undefined, field: string, max: number): string | null {
-  const trimmed = value?.trim() || null;
-  if (trimmed && trimmed.length > max) {
-    throw new InvalidInputError(`"${field.replace(/^input\./, "")}" may be at most ${max} characters.`, {
-      field,
-    });
-  }
-  return trimmed;
-}
 
 // ------------------------------------------------------------------ requestQuote
 
@@ -117,7 +108,7 @@ builder.mutationField("requestQuote", (t) =>
     args: { input: t.arg({ type: RequestQuoteInput, required: true }) },
     errors: { types: [InvalidInputError], directResult: true },
     resolve: async (_root, { input }, context) => {
-      const productType = text(input.productType, "input.productType", MAX_SHORT_TEXT);
+      const productType = optionalText(input.productType, "input.productType", MAX_SHORT_TEXT);
       if (!productType)
         throw new InvalidInputError("A product type is required.", { field: "input.productType" });
       if (
@@ -151,12 +142,12 @@ builder.mutationField("requestQuote", (t) =>
       >`
         select q.status::text as status, q.total_price, q.estimated_delivery_days, q.quote_data
           from app.request_quote(
-            ${id}::uuid, ${email}, ${text(input.customerName, "input.customerName", MAX_SHORT_TEXT)},
-            ${text(input.phoneNumber, "input.phoneNumber", 50)}, ${country},
-            ${text(input.sessionId, "input.sessionId", MAX_SHORT_TEXT)}, ${productType}, ${input.quantity}::integer,
+            ${id}::uuid, ${email}, ${optionalText(input.customerName, "input.customerName", MAX_SHORT_TEXT)},
+            ${optionalText(input.phoneNumber, "input.phoneNumber", 50)}, ${country},
+            ${optionalText(input.sessionId, "input.sessionId", MAX_SHORT_TEXT)}, ${productType}, ${input.quantity}::integer,
             ${input.complexityLevel ?? "moderate"}::complexity_level,
-            ${text(input.fabricType, "input.fabricType", MAX_SHORT_TEXT)},
-            ${text(input.additionalRequirements, "input.additionalRequirements", MAX_TEXT)}) as q`;
+            ${optionalText(input.fabricType, "input.fabricType", MAX_SHORT_TEXT)},
+            ${optionalText(input.additionalRequirements, "input.additionalRequirements", MAX_TEXT)}) as q`;
       if (!row) throw new Error("app.request_quote returned no row");
       return {
         quoteId: id,
@@ -264,7 +255,8 @@ builder.mutationField("updateQuoteLead", (t) =>
       if (input.leadStatus == null && input.leadNotes == null) {
         throw new InvalidInputError("Give a lead status, notes, or both.", { field: "input.leadStatus" });
       }
-      const notes = input.leadNotes == null ? undefined : text(input.leadNotes, "input.leadNotes", MAX_TEXT);
+      const notes =
+        input.leadNotes == null ? undefined : optionalText(input.leadNotes, "input.leadNotes", MAX_TEXT);
       await quoteStatusOf(context, id);
       await context.db.tx.quote.update({
         where: { id },
