@@ -84,6 +84,14 @@ export function apiKeyScopes(viewer: Viewer): readonly string[] | null {
   return isSignedIn(viewer) ? (viewer.scopes ?? null) : null;
 }
 
+/**
+ * An admin signed in with a session. An API key is for integrations (a
+ * supplier's ERP): never for admin work, even when its owner is an admin.
+ */
+export function isAdminSession(viewer: Viewer): boolean {
+  return isSignedIn(viewer) && apiKeyScopes(viewer) === null && viewer.roles.includes("admin");
+}
+
 // ---------------------------------------------------------------- initializer
 
 /** The scope initializer: run once per request, on the first field that needs a scope. */
@@ -97,9 +105,7 @@ export function authScopesFor(context: Context): ScopeInitializer {
     public: true,
     authenticated: signedIn,
     person: !viaApiKey,
-    // An API key is for integrations (a supplier's ERP): never for admin work,
-    // even when its owner is an admin.
-    admin: signedIn && !viaApiKey && roles.includes("admin"),
+    admin: isAdminSession(viewer),
     buyer: signedIn && roles.includes("buyer"),
     supplier: signedIn && roles.includes("supplier"),
     apiScope: signedIn ? (scope) => keyScopes === null || keyScopes.includes(scope) : false,

@@ -1,7 +1,7 @@
 import { queryFromInfo } from "@pothos/plugin-prisma";
 import { builder } from "../../builder";
 import type { Context } from "../../context";
-import { authScopesFor, isSignedIn } from "../../graphql/auth-scopes";
+import { isAdminSession, isSignedIn } from "../../graphql/auth-scopes";
 import { badUserInput } from "../../graphql/errors";
 import { pageRequest } from "../../graphql/connection-args";
 import { parseUuid } from "../../graphql/node-id";
@@ -127,7 +127,7 @@ const EMPTY_PAGE = {
  */
 function withViewerCondition(context: Context, filter: MarketplaceFilter): MarketplaceFilter | null {
   const { viewer } = context;
-  if (isSignedIn(viewer) && authScopesFor(context).admin === true) return filter;
+  if (isAdminSession(viewer)) return filter;
   if (isSignedIn(viewer) && viewer.roles.includes("supplier"))
     return { ...filter, visibility: "approvedOrOwn" };
   if (filter.status && filter.status !== "approved") return null;

@@ -2,7 +2,7 @@ import { builder } from "../../builder";
 import { optionalText } from "../../graphql/input-validation";
 import type { Context } from "../../context";
 import type { OrderStatus as OrderStatusValue } from "../../generated/prisma/enums";
-import { authScopesFor, isSignedIn } from "../../graphql/auth-scopes";
+import { isAdminSession, isSignedIn } from "../../graphql/auth-scopes";
 import {
   ConflictError,
   ForbiddenError,
@@ -214,7 +214,7 @@ async function changeStatus(
   const tx = context.db.tx;
   const order = await tx.order.findUnique({ where: { id: change.orderId }, select: { buyerId: true } });
   if (!order) throw new NotFoundError("No such order.", { field: "input.id" });
-  const admin = authScopesFor(context).admin === true;
+  const admin = isAdminSession(context.viewer);
   if (!admin && order.buyerId !== viewerIdOf(context)) {
     throw new ForbiddenError("Only the order's buyer or an administrator may change its status.", {
       field: "input.id",

@@ -3,7 +3,7 @@ import { builder } from "../../builder";
 import type { Context } from "../../context";
 import { badUserInput } from "../../graphql/errors";
 import type { Prisma } from "../../generated/prisma/client";
-import { authScopesFor, isSignedIn, orderUuid } from "../../graphql/auth-scopes";
+import { isAdminSession, isSignedIn, orderUuid } from "../../graphql/auth-scopes";
 import { assertPageArgs } from "../../graphql/connection-args";
 import { parseUuid } from "../../graphql/node-id";
 import { Supplier } from "../supplier/supplier.type";
@@ -101,7 +101,7 @@ export async function viewerOrderWhere(context: Context): Promise<Prisma.OrderWh
   const { viewer } = context;
   // Anonymous callers are refused before any resolver runs; they read no orders anyway.
   if (!isSignedIn(viewer)) return { id: { in: [] } };
-  if (authScopesFor(context).admin === true) return null;
+  if (isAdminSession(context.viewer)) return null;
   const parties: Prisma.OrderWhereInput[] = [{ buyerId: viewer.id }];
   const supplier = viewer.roles.includes("supplier") ? await supplierSide(context) : null;
   if (supplier) {

@@ -3,7 +3,7 @@ import type { Context } from "../../context";
 import { classifyDatabaseError, sqlStateOf } from "../../db/errors";
 import { isUuid } from "../../db/uuid";
 import { ReservationStatus as ReservationStatusValues } from "../../generated/prisma/enums";
-import { authScopesFor, isSignedIn } from "../../graphql/auth-scopes";
+import { isAdminSession, isSignedIn } from "../../graphql/auth-scopes";
 import { uuidNode } from "../../graphql/node-id";
 import { prismaEnum } from "../../graphql/prisma-enum";
 import {
@@ -158,7 +158,7 @@ builder.mutationFields((t) => ({
       const order = await tx.order.findUnique({ where: { id: orderId }, select: { buyerId: true } });
       if (!order) throw new NotFoundError("No such order.", { field: "input.orderId" });
       const viewerId = isSignedIn(context.viewer) ? context.viewer.id : null;
-      if (authScopesFor(context).admin !== true && order.buyerId !== viewerId) {
+      if (!isAdminSession(context.viewer) && order.buyerId !== viewerId) {
         throw new ForbiddenError("Only the order's buyer or an administrator may hold stock for it.", {
           field: "input.orderId",
         });
@@ -197,7 +197,7 @@ builder.mutationFields((t) => ({
       });
       if (!reservation) throw new NotFoundError("No such reservation.", { field: "input.reservationId" });
       const viewerId = isSignedIn(context.viewer) ? context.viewer.id : null;
-      if (authScopesFor(context).admin !== true && reservation.reservedBy !== viewerId) {
+      if (!isAdminSession(context.viewer) && reservation.reservedBy !== viewerId) {
         throw new ForbiddenError("Only whoever made the reservation or an administrator may release it.", {
           field: "input.reservationId",
         });

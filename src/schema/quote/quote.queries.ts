@@ -2,7 +2,7 @@ import { createContextCache } from "@pothos/core";
 import { builder } from "../../builder";
 import type { Context } from "../../context";
 import type { Prisma } from "../../generated/prisma/client";
-import { authScopesFor, isSignedIn } from "../../graphql/auth-scopes";
+import { isAdminSession, isSignedIn } from "../../graphql/auth-scopes";
 import { assertPageArgs } from "../../graphql/connection-args";
 import { LeadStatus, QuoteConnection, QuoteStatus } from "./quote.type";
 
@@ -55,7 +55,7 @@ const currentSupplierId = createContextCache(async (context: Context): Promise<s
 async function viewerQuoteWhere(context: Context): Promise<Prisma.QuoteWhereInput | null> {
   const { viewer } = context;
   if (!isSignedIn(viewer)) return { id: { in: [] } };
-  if (authScopesFor(context).admin === true) return null;
+  if (isAdminSession(context.viewer)) return null;
   const parties: Prisma.QuoteWhereInput[] = [{ requestedBy: viewer.id }];
   const supplierId = viewer.roles.includes("supplier") ? await currentSupplierId(context) : null;
   if (supplierId) parties.push({ assignedSupplierId: supplierId });

@@ -2,7 +2,7 @@ import { builder } from "../../builder";
 import type { Context } from "../../context";
 import { badUserInput } from "../../graphql/errors";
 import type { Prisma } from "../../generated/prisma/client";
-import { authScopesFor, isSignedIn } from "../../graphql/auth-scopes";
+import { isAdminSession, isSignedIn } from "../../graphql/auth-scopes";
 import { assertPageArgs } from "../../graphql/connection-args";
 import { findByUuid } from "../../graphql/node-id";
 import { Supplier, SupplierConnection, VerificationStatus } from "./supplier.type";
@@ -70,7 +70,7 @@ export function viewerSupplierWhere(context: Context): Prisma.SupplierWhereInput
   const { viewer } = context;
   const verified: Prisma.SupplierWhereInput = { verificationStatus: "verified" };
   if (!isSignedIn(viewer)) return verified;
-  if (authScopesFor(context).admin === true) return null;
+  if (isAdminSession(context.viewer)) return null;
   return {
     OR: [
       verified,
