@@ -137,6 +137,21 @@ CREATE TYPE public.complexity_level AS ENUM (
 ALTER TYPE public.complexity_level OWNER TO loomline_owner;
 
 --
+-- Name: event_topic; Type: TYPE; Schema: public; Owner: loomline_owner
+--
+
+CREATE TYPE public.event_topic AS ENUM (
+    'stage',
+    'order_status',
+    'notification',
+    'message',
+    'access'
+);
+
+
+ALTER TYPE public.event_topic OWNER TO loomline_owner;
+
+--
 -- Name: feedback_priority; Type: TYPE; Schema: public; Owner: loomline_owner
 --
 
@@ -414,6 +429,19 @@ CREATE SEQUENCE app_private.supplier_order_number_seq
 
 
 ALTER TABLE app_private.supplier_order_number_seq OWNER TO loomline_owner;
+
+--
+-- Name: events_id_seq; Type: SEQUENCE; Schema: public; Owner: loomline_owner
+--
+
+ALTER TABLE public.events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 -- =============================================================================
 -- Functions, each with its grants
@@ -2134,6 +2162,118 @@ ALTER FUNCTION app_private.auth_user_summary(account uuid) OWNER TO loomline_own
 REVOKE ALL ON FUNCTION app_private.auth_user_summary(account uuid) FROM PUBLIC;
 
 --
+-- Name: events_between(pg_snapshot, pg_snapshot, bigint, public.event_topic[], uuid, uuid, uuid, uuid, boolean, integer); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.events_between(since pg_snapshot, until pg_snapshot, after_id bigint, topics public.event_topic[], for_order uuid, for_supplier_order uuid, for_user uuid, for_supplier uuid, everything boolean, max_rows integer) RETURNS SETOF public.events
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    BEGIN ATOMIC
+ SELECT e.id,
+     e.xid,
+     e.topic,
+     e.kind,
+     e.entity_id,
+     e.order_id,
+     e.supplier_order_id,
+     e.buyer_id,
+     e.supplier_ids,
+     e.user_id,
+     e.payload,
+     e.created_at,
+     e.updated_at
+    FROM public.events e
+   WHERE ((e.xid >= pg_snapshot_xmin(events_between.since)) AND pg_visible_in_snapshot(e.xid, events_between.until) AND (NOT pg_visible_in_snapshot(e.xid, events_between.since)) AND (e.id > events_between.after_id) AND (e.topic = ANY (events_between.topics)) AND ((events_between.for_order IS NULL) OR (e.order_id = events_between.for_order)) AND ((events_between.for_supplier_order IS NULL) OR (e.supplier_order_id = events_between.for_supplier_order)) AND (events_between.everything OR (e.user_id = events_between.for_user) OR (e.buyer_id = events_between.for_user) OR (e.supplier_ids @> ARRAY[events_between.for_supplier])))
+   ORDER BY e.id
+  LIMIT events_between.max_rows;
+END;
+
+
+ALTER FUNCTION app_private.events_between(since pg_snapshot, until pg_snapshot, after_id bigint, topics public.event_topic[], for_order uuid, for_supplier_order uuid, for_user uuid, for_supplier uuid, everything boolean, max_rows integer) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION events_between(since pg_snapshot, until pg_snapshot, after_id bigint, topics public.event_topic[], for_order uuid, for_supplier_order uuid, for_user uuid, for_supplier uuid, everything boolean, max_rows integer); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.events_between(since pg_snapshot, until pg_snapshot, after_id bigint, topics public.event_topic[], for_order uuid, for_supplier_order uuid, for_user uuid, for_supplier uuid, everything boolean, max_rows integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.events_between(since pg_snapshot, until pg_snapshot, after_id bigint, topics public.event_topic[], for_order uuid, for_supplier_order uuid, for_user uuid, for_supplier uuid, everything boolean, max_rows integer) TO loomline_api;
+
+--
+-- Name: events_poll(pg_snapshot, integer); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.events_poll(since pg_snapshot, max_rows integer DEFAULT 1000) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    BEGIN ATOMIC
+ WITH now_snapshot AS (
+          SELECT pg_current_snapshot() AS snapshot
+         ), batch AS (
+          SELECT e.id,
+             e.xid,
+             e.topic,
+             e.kind,
+             e.entity_id,
+             e.order_id,
+             e.supplier_order_id,
+             e.buyer_id,
+             e.supplier_ids,
+             e.user_id,
+             e.payload,
+             e.created_at,
+             e.updated_at
+            FROM public.events e,
+             now_snapshot n_1
+           WHERE ((e.xid >= pg_snapshot_xmin(events_poll.since)) AND pg_visible_in_snapshot(e.xid, n_1.snapshot) AND (NOT pg_visible_in_snapshot(e.xid, events_poll.since)))
+           ORDER BY e.id
+          LIMIT (events_poll.max_rows + 1)
+         )
+  SELECT jsonb_build_object('snapshot', (n.snapshot)::text, 'events', COALESCE(( SELECT jsonb_agg(to_jsonb(b.*) ORDER BY b.id) AS jsonb_agg
+            FROM batch b), '[]'::jsonb)) AS jsonb_build_object
+    FROM now_snapshot n;
+END;
+
+
+ALTER FUNCTION app_private.events_poll(since pg_snapshot, max_rows integer) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION events_poll(since pg_snapshot, max_rows integer); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.events_poll(since pg_snapshot, max_rows integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.events_poll(since pg_snapshot, max_rows integer) TO loomline_api;
+
+--
+-- Name: events_prune(interval); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.events_prune(retention interval) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  removed bigint;
+begin
+  if retention < interval '24 hours' then
+    raise exception 'event retention must be at least 24 hours, not %', retention using errcode = '22023';
+  end if;
+  delete from events where created_at < now() - retention;
+  get diagnostics removed = row_count;
+  return removed;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.events_prune(retention interval) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION events_prune(retention interval); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.events_prune(retention interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.events_prune(retention interval) TO loomline_api;
+
+--
 -- Name: is_ciphertext(text); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
 --
 
@@ -2312,11 +2452,54 @@ REVOKE ALL ON FUNCTION app_private.password_hash_parts(stored text, OUT n intege
 --
 
 CREATE FUNCTION app_private.publish(kind text, id uuid, extra jsonb DEFAULT '{}'::jsonb) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
+declare
+  target_order uuid := nullif(extra ->> 'orderId', '')::uuid;
+  target_supplier_order uuid := nullif(extra ->> 'supplierOrderId', '')::uuid;
+  order_buyer uuid;
+  order_suppliers uuid[] := '{}';
+  event_kind text;
+  event_payload jsonb := '{}';
+  event_user uuid;
 begin
-  perform pg_notify('loomline_events', (jsonb_build_object('kind', kind, 'id', id) || extra)::text);
+  if target_order is not null then
+    select o.buyer_id,
+           array(select distinct s from unnest(o.supplier_id || array(
+                   select so.supplier_id from supplier_orders so where so.buyer_order_id = o.id)) s
+                 where s is not null)
+      into order_buyer, order_suppliers
+      from orders o where o.id = target_order;
+  end if;
+
+  case kind
+    when 'stage' then
+      event_kind := lower(coalesce(extra ->> 'change', 'UPDATED'));
+      -- A stage's own supplier only: another supplier of the same order does not read it.
+      select array[so.supplier_id] into order_suppliers
+        from supplier_orders so where so.id = target_supplier_order;
+    when 'order_status' then
+      event_kind := 'changed';
+      select jsonb_build_object('fromStatus', h.from_status, 'toStatus', h.to_status)
+        into event_payload from order_status_history h where h.id = publish.id;
+    when 'notification' then
+      event_kind := 'created';
+      event_user := nullif(extra ->> 'userId', '')::uuid;
+    when 'message' then
+      event_kind := 'created';
+      event_user := nullif(extra ->> 'recipientId', '')::uuid;
+    when 'access' then
+      event_kind := 'revoked';
+      event_user := publish.id;
+    else
+      raise exception 'unknown event topic %', kind;
+  end case;
+
+  insert into events (topic, kind, entity_id, order_id, supplier_order_id, buyer_id, supplier_ids, user_id, payload)
+  values (kind::event_topic, event_kind, publish.id, target_order, target_supplier_order, order_buyer,
+          coalesce(order_suppliers, '{}'), event_user, coalesce(event_payload, '{}'));
+  perform pg_notify('loomline_events', pg_current_xact_id()::text);
 end;
 $$;
 
@@ -3982,6 +4165,33 @@ ALTER FUNCTION app_private.tg_supplier_orders__workflow() OWNER TO loomline_owne
 REVOKE ALL ON FUNCTION app_private.tg_supplier_orders__workflow() FROM PUBLIC;
 
 --
+-- Name: tg_users__access_revoked(); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
+--
+
+CREATE FUNCTION app_private.tg_users__access_revoked() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'app_private', 'pg_temp'
+    AS $$
+begin
+  if tg_table_name = 'users' then
+    perform app_private.publish('access', new.id);
+  else
+    perform app_private.publish('access', old.user_id);
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.tg_users__access_revoked() OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION tg_users__access_revoked(); Type: ACL; Schema: app_private; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_users__access_revoked() FROM PUBLIC;
+
+--
 -- Name: uuid_v5(uuid, text); Type: FUNCTION; Schema: app_private; Owner: loomline_owner
 --
 
@@ -4765,6 +4975,71 @@ GRANT INSERT(created_at) ON TABLE public.designs TO authenticated;
 --
 
 GRANT INSERT(updated_at) ON TABLE public.designs TO authenticated;
+
+-- -----------------------------------------------------------------------------
+-- table public.events
+
+--
+-- Name: events; Type: TABLE; Schema: public; Owner: loomline_owner
+--
+
+CREATE TABLE public.events (
+    id bigint NOT NULL,
+    xid xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    topic public.event_topic NOT NULL,
+    kind text NOT NULL,
+    entity_id uuid NOT NULL,
+    order_id uuid,
+    supplier_order_id uuid,
+    buyer_id uuid,
+    supplier_ids uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+    user_id uuid,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY public.events FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE public.events OWNER TO loomline_owner;
+
+--
+-- Name: events events_pkey; Type: CONSTRAINT; Schema: public; Owner: loomline_owner
+--
+
+ALTER TABLE ONLY public.events
+    ADD CONSTRAINT events_pkey PRIMARY KEY (id);
+
+--
+-- Name: events_created_at_idx; Type: INDEX; Schema: public; Owner: loomline_owner
+--
+
+CREATE INDEX events_created_at_idx ON public.events USING brin (created_at);
+
+--
+-- Name: events_xid_idx; Type: INDEX; Schema: public; Owner: loomline_owner
+--
+
+CREATE INDEX events_xid_idx ON public.events USING btree (xid);
+
+--
+-- Name: events _100_set_updated_at; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON public.events FOR EACH ROW EXECUTE FUNCTION app_private.tg__set_updated_at();
+
+--
+-- Name: events; Type: ROW SECURITY; Schema: public; Owner: loomline_owner
+--
+
+ALTER TABLE public.events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: TABLE events; Type: COMMENT; Schema: public; Owner: loomline_owner
+--
+
+COMMENT ON TABLE public.events IS 'Realtime event log: written by triggers in the writing transaction, read by snapshot interval (commit order); pruned after the retention period.';
 
 -- -----------------------------------------------------------------------------
 -- table public.factory_capacity
@@ -8980,6 +9255,12 @@ CREATE TRIGGER _001_server_defaults BEFORE INSERT ON public.user_roles FOR EACH 
 CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON public.user_roles FOR EACH ROW EXECUTE FUNCTION app_private.tg__set_updated_at();
 
 --
+-- Name: user_roles _600_access_revoked; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _600_access_revoked AFTER DELETE ON public.user_roles FOR EACH ROW EXECUTE FUNCTION app_private.tg_users__access_revoked();
+
+--
 -- Name: user_roles _900_audit; Type: TRIGGER; Schema: public; Owner: loomline_owner
 --
 
@@ -9089,6 +9370,12 @@ ALTER TABLE ONLY public.users
 --
 
 CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION app_private.tg__set_updated_at();
+
+--
+-- Name: users _600_access_revoked; Type: TRIGGER; Schema: public; Owner: loomline_owner
+--
+
+CREATE TRIGGER _600_access_revoked AFTER UPDATE OF disabled_at, deleted_at ON public.users FOR EACH ROW WHEN ((((new.disabled_at IS NOT NULL) AND (old.disabled_at IS NULL)) OR ((new.deleted_at IS NOT NULL) AND (old.deleted_at IS NULL)))) EXECUTE FUNCTION app_private.tg_users__access_revoked();
 
 --
 -- Name: users; Type: ROW SECURITY; Schema: public; Owner: loomline_owner

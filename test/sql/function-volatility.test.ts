@@ -131,6 +131,11 @@ const EXPECTED: Record<string, Volatility> = {
   // Write (notifications, orders) or send (pg_notify).
   "app_private.notify_user(uuid, notification_type, text, text, jsonb)": "volatile",
   "app_private.publish(text, uuid, jsonb)": "volatile",
+  "app_private.events_prune(interval)": "volatile",
+  // The realtime log's readers (017): read only.
+  "app_private.events_poll(pg_snapshot, integer)": "stable",
+  "app_private.events_between(pg_snapshot, pg_snapshot, bigint, event_topic[], uuid, uuid, uuid, uuid, boolean, integer)":
+    "stable",
   "app_private.refresh_order_progress(uuid)": "volatile",
   "app_private.refresh_payment_status(uuid)": "volatile",
   "app_private.release_expired_stock_reservations(integer)": "volatile",
@@ -173,6 +178,7 @@ const EXPECTED: Record<string, Volatility> = {
       "tg_stock_reservations__reserve",
       "tg_stock_reservations__settle",
       "tg_supplier_orders__accepted",
+      "tg_users__access_revoked",
       "tg_supplier_orders__created_by",
       "tg_supplier_orders__order_progress",
       "tg_supplier_orders__quantities",

@@ -78,6 +78,7 @@ const API_OPERATIONS: Record<string, { anonymous: string; authenticated: string 
   factory_capacity: { anonymous: "", authenticated: "SIUD" },
   capacity_utilization_logs: { anonymous: "", authenticated: "SI" },
   designs: { anonymous: "", authenticated: "SIUD" },
+  events: { anonymous: "", authenticated: "" },
   quotes: { anonymous: "I", authenticated: "SIU" },
   orders: { anonymous: "", authenticated: "SIU" },
   order_items: { anonymous: "", authenticated: "SIUD" },

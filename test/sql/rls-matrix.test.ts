@@ -583,6 +583,17 @@ const MATRIX: Record<string, TableMatrix> = {
     update: { set: "status = 'in_progress'", expect: signedIn("denied", NONE, ALL) },
     delete: everyone("denied"),
   },
+  // The realtime log: read by the API's login role through app_private
+  // functions only (017); no request role reads or writes it.
+  events: {
+    select: everyone("denied"),
+    insert: {
+      sql: "insert into events (topic, kind, entity_id) values ('stage', 'updated', gen_random_uuid())",
+      expect: everyone("denied"),
+    },
+    ...DENIED_WRITES,
+    delete: everyone("denied"),
+  },
   audit_log: {
     select: signedIn("denied", NONE, ALL),
     insert: {
@@ -674,7 +685,7 @@ test("the matrix covers every table of the schema", async () => {
     return rows.map((row) => row.relname);
   });
   expect(Object.keys(MATRIX).sort()).toEqual(tables);
-  expect(tables).toHaveLength(26);
+  expect(tables).toHaveLength(27);
 });
 
 describe.each(Object.entries(MATRIX))("%s", (table, spec) => {
