@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, RequestListener } from "node:http";
+import type { IncomingMessage, RequestListener, Server } from "node:http";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
 import { GraphQLError } from "graphql";
@@ -18,6 +18,10 @@ import { useInputGuard } from "./graphql/input-guard";
 import { useRequestTransaction } from "./graphql/request-transaction-plugin";
 import { useSessionMutationGuard } from "./graphql/session-mutation-guard";
 import { type Logger, requestLogger } from "./logger";
+import { EventHub } from "./realtime/hub";
+import { useSharedSubscriptionExecution } from "./realtime/shared-execution";
+import { Realtime } from "./realtime/subscriptions";
+import { type WebSocketTransport, attachWebSockets } from "./realtime/websocket";
 import { schema } from "./schema";
 import { createFieldCipher } from "./services/field-encryption";
 
@@ -66,9 +70,14 @@ export interface App {
   authenticator: Authenticator;
   /** The request pool's client, as the API login role (jobs and tests use it too). */
   prisma: PrismaClient;
+  /** Subscriptions: the realtime hub of this instance (started by the first subscriber). */
+  realtime: Realtime;
+  /** graphql-ws on the server's GraphQL path (call once per HTTP server). */
+  attachWebSockets(server: Server): WebSocketTransport;
   /**
-   * Writes what is still buffered (API key last-use times), then closes the
-   * pools. Call after the server stopped accepting requests.
+   * Closes the WebSockets and the realtime listener, writes what is still
+   * buffered (API key last-use times), then closes the pools. Call after
+   * the server stopped accepting requests.
    */
   close(): Promise<void>;
 }
@@ -110,6 +119,22 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
   };
 
   const fieldCipher = createFieldCipher(config);
+  const realtime = new Realtime({
+    hub: new EventHub({
+      listenUrl: config.DATABASE_LISTEN_URL ?? apiUrl,
+      logger,
+      retentionHours: config.REALTIME_EVENT_RETENTION_HOURS,
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      ...(onQuery
+        ? { onStatement: () => onQuery({ query: "-- realtime listener", durationMs: 0 } as QueryEvent) }
+        : {}),
+    }),
+    prisma,
+    timings,
+    retentionHours: config.REALTIME_EVENT_RETENTION_HOURS,
+    logger,
+  });
+  const sockets: WebSocketTransport[] = [];
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -142,6 +167,7 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
         viewer,
         logger: requestLogger(logger, requestId),
         fieldCipher,
+        realtime,
         settings: { stockHoldMinutes: config.STOCK_HOLD_MINUTES },
         auth: {
           tokens,
@@ -184,6 +210,7 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
       useInputGuard(),
       useSessionMutationGuard(),
       useRequestTransaction({ prisma, timings }),
+      useSharedSubscriptionExecution({ prisma, timings }),
     ],
   });
 
@@ -193,7 +220,21 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
     tokens,
     authenticator,
     prisma,
+    realtime,
+    attachWebSockets(server) {
+      const transport = attachWebSockets(server, {
+        yoga,
+        authenticator,
+        path: GRAPHQL_PATH,
+        maxSubscriptionsPerSocket: config.REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET,
+        logger,
+      });
+      sockets.push(transport);
+      return transport;
+    },
     async close() {
+      await Promise.all(sockets.map((transport) => transport.close()));
+      await realtime.hub.close();
       await authenticator.close();
       await prisma.$disconnect();
       await readiness.close();

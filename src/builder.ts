@@ -55,6 +55,10 @@ export const builder = new SchemaBuilder<{
     authScopes: authScopesFor,
     // UNAUTHENTICATED / FORBIDDEN in extensions.code instead of the plugin's plain Error.
     unauthorizedError: (_parent, context, _info, result) => unauthorizedError(context, result),
+    // A subscription field's scopes are checked when it subscribes (there is
+    // no transaction per event for scope loaders); each event is then
+    // checked by RLS as it is resolved (src/schema/realtime).
+    authorizeOnSubscribe: true,
   },
   errors: {
     // Each mutation lists the UserError classes it may throw (schema/errors.ts).

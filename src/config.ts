@@ -112,6 +112,20 @@ const configSchema = z.object({
   /** How long a request may wait for a pooled connection before failing. */
   DATABASE_POOL_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /**
+   * The realtime listener's own connection (LISTEN needs a session, not a
+   * transaction-mode pooler). Unset: the API login role's URL.
+   */
+  DATABASE_LISTEN_URL: postgresUrl.optional(),
+  /** How long realtime events stay resumable by cursor; pruned after (at least a day). */
+  REALTIME_EVENT_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(24)
+    .max(24 * 30)
+    .default(48),
+  /** Subscriptions one WebSocket may hold at once. */
+  REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1_000).default(100),
   /** Where the embedded PostgreSQL keeps its data (ignored by git). */
   EMBEDDED_PG_DIR: z.string().min(1).default(".data/postgres"),
   /** 0 picks a free port. */

@@ -2,6 +2,7 @@ import type { RequestAuth } from "./auth/request-auth";
 import type { Viewer } from "./auth/viewer";
 import { RequestDb } from "./db/request-transaction";
 import type { Logger } from "./logger";
+import type { Realtime } from "./realtime/subscriptions";
 import type { FieldCipher } from "./services/field-encryption";
 
 export type { Viewer };
@@ -27,6 +28,8 @@ export interface Context {
   readonly fieldCipher: FieldCipher;
   /** What the session mutations need: token service, refresh lifetime, the client's address. */
   readonly auth: RequestAuth;
+  /** Subscriptions: the instance's realtime hub (src/realtime/). */
+  readonly realtime: Realtime;
   /** Workflow settings from the configuration. */
   readonly settings: { readonly stockHoldMinutes: number };
 }

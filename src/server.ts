@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     // Runs before the database stops (cleanups run in reverse).
     cleanups.push(() => app.close());
     const server = http.createServer(app.handler);
+    // Subscriptions over graphql-ws on the same path (SSE needs nothing more).
+    const sockets = app.attachWebSockets(server);
     // Slow clients may not hold a socket forever while sending a request.
     server.requestTimeout = 30_000;
     server.headersTimeout = 20_000;
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
     if (config.graphiql) logger.info(`GraphiQL: open http://${host}:${port}/graphql in a browser`);
 
     onShutdownSignal(logger, async () => {
+      // Long-lived sockets first: their clients reconnect (and resume by cursor) elsewhere.
+      await sockets.close();
       await drain(server, logger);
       await cleanUp();
     });

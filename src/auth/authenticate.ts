@@ -117,6 +117,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       id: payload.sub,
       roles: [...new Set(roles as AppRole[])],
       authMethod: "access_token",
+      expiresAt: payload.exp! * 1000,
     };
   };
 
@@ -158,6 +159,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
             authMethod: "api_key",
             scopes: record.scopes,
             apiKeyId: record.id,
+            ...(record.expiresAt ? { expiresAt: record.expiresAt.getTime() } : {}),
           };
         }
         const value = authorization!.trim();
@@ -253,6 +255,7 @@ function createExternalVerifier({ config, prisma, timings }: AuthenticatorOption
         id: externalUserId(issuer, payload.sub),
         roles: mappedRoles(payload, config.EXTERNAL_ROLE_CLAIM, config.EXTERNAL_ROLE_MAP),
         authMethod: "external_token" as const,
+        expiresAt: payload.exp! * 1000,
       };
       const granted = await grantedRoles(viewer, payload.sub, payload, requestId);
       return { ...viewer, roles: viewer.roles.filter((role) => granted.has(role)) };

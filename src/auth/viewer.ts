@@ -41,6 +41,8 @@ export type Viewer =
       readonly scopes?: readonly string[];
       /** API keys: the key's id (usage tracking, revocation). */
       readonly apiKeyId?: string;
+      /** When the credential stops being valid (ms since epoch): long-lived subscriptions end then. */
+      readonly expiresAt?: number;
       readonly origin?: RequestOrigin;
     };
 

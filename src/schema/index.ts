@@ -26,5 +26,6 @@ import "./user/user-roles.mutations";
 import "./auth/auth.type";
 import "./auth/auth.queries";
 import "./auth/auth.mutations";
+import "./realtime/realtime.subscriptions";
 
 export const schema = builder.toSchema();

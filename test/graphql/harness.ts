@@ -121,6 +121,7 @@ export async function startApiServer(db: TestDatabase, options: ApiServerOptions
     onQuery: (event) => statements.push(event),
   });
   const server = http.createServer(app.handler);
+  const sockets = app.attachWebSockets(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const send: (input: string, init: RequestInit) => Promise<Response> =
@@ -155,6 +156,7 @@ export async function startApiServer(db: TestDatabase, options: ApiServerOptions
       };
     },
     async close() {
+      await sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.close();

@@ -29,8 +29,18 @@ const auth = {
   apiKeys: { forget: () => undefined },
   client: { userAgent: null, ip: null },
 };
+// Scopes never reach realtime; a value that fails loudly if they did.
+const realtime = undefined as never;
 const contextOf = (viewer: Viewer) =>
-  createContext({ requestId: "unit", viewer, logger, fieldCipher, auth, settings: { stockHoldMinutes: 30 } });
+  createContext({
+    requestId: "unit",
+    viewer,
+    logger,
+    fieldCipher,
+    auth,
+    realtime,
+    settings: { stockHoldMinutes: 30 },
+  });
 
 const ANONYMOUS: Viewer = { kind: "anonymous" };
 const ADMIN: Viewer = { kind: "user", id: "6f1c7c1e-0d5a-4a38-9a2b-4f6a2f0f9b11", roles: ["admin"] };

@@ -1,0 +1,205 @@
+import { Repeater } from "graphql-yoga";
+import type { Context } from "../context";
+import type { PrismaClient } from "../db/prisma";
+import { type TransactionTimings, withRequestTransaction } from "../db/request-transaction";
+import { clientError } from "../graphql/errors";
+import type { Logger } from "../logger";
+import { decodeCursor } from "./cursor";
+import {
+  type EventHub,
+  type EventRow,
+  type EventTopic,
+  type HubSubscription,
+  type RealtimeEvent,
+} from "./hub";
+
+/**
+ * Subscriptions on top of the hub: who the subscriber is (looked up once,
+ * under its own identity), the replay of a resumed stream, and the stream
+ * itself, which ends when the token expires or the user loses access.
+ */
+
+export interface SubscribeRequest {
+  topics: readonly EventTopic[];
+  /** uuid of an order the caller must be a party to. */
+  orderId?: string | null;
+  /** uuid of a supplier order the caller must be able to read. */
+  supplierOrderId?: string | null;
+  /** A cursor from an earlier event of this stream. */
+  after?: string | null;
+}
+
+/**
+ * How a transport ends a subscription it cannot keep (an expired token, a
+ * revoked user): graphql-ws closes the socket with 4403; without one (SSE)
+ * the stream ends.
+ */
+export interface RealtimeConnection {
+  close(code: number, reason: string): void;
+}
+
+export interface RealtimeOptions {
+  hub: EventHub;
+  prisma: PrismaClient;
+  timings: TransactionTimings;
+  retentionHours: number;
+  logger: Logger;
+}
+
+/** Events a slow subscriber may have pending before its stream is ended (it can resume by cursor). */
+const MAX_PENDING_EVENTS = 1_000;
+/** How long a resume may wait for the listener to catch up (it may be reconnecting). */
+const CATCH_UP_TIMEOUT_MS = 10_000;
+/** graphql-ws "Forbidden": the client should not retry with the same credentials. */
+export const CLOSE_FORBIDDEN = 4403;
+
+export class Realtime {
+  readonly #options: RealtimeOptions;
+  readonly #retentionMs: number;
+
+  constructor(options: RealtimeOptions) {
+    this.#options = options;
+    this.#retentionMs = options.retentionHours * 3600 * 1000;
+  }
+
+  get hub(): EventHub {
+    return this.#options.hub;
+  }
+
+  /** Active subscriptions (tests watch it return to zero). */
+  stats(): ReturnType<EventHub["stats"]> {
+    return this.#options.hub.stats();
+  }
+
+  async subscribe(request: SubscribeRequest, context: Context): Promise<AsyncIterable<RealtimeEvent>> {
+    const { viewer } = context;
+    if (viewer.kind !== "user") {
+      throw clientError("UNAUTHENTICATED", "Sign in to subscribe.");
+    }
+    const cursor = request.after ? decodeCursor(request.after, this.#retentionMs) : null;
+    const { hub, prisma } = this.#options;
+    const [access] = await Promise.all([this.#access(request, context), hub.start()]);
+    if (cursor) await withTimeout(hub.pollNow(), CATCH_UP_TIMEOUT_MS);
+
+    const filter = {
+      topics: request.topics,
+      orderId: request.orderId ?? null,
+      supplierOrderId: request.supplierOrderId ?? null,
+      userId: viewer.id,
+      supplierId: access.supplierId,
+      everything: access.admin,
+    };
+    const connection = (context as { realtimeConnection?: RealtimeConnection }).realtimeConnection;
+    const logger = context.logger;
+
+    return new Repeater<RealtimeEvent>(async (push, stop) => {
+      let pending = 0;
+      let live = cursor === null;
+      const held: RealtimeEvent[] = [];
+      const send = (event: RealtimeEvent) => {
+        if (pending >= MAX_PENDING_EVENTS) {
+          logger.warn("realtime subscriber too slow; ending its stream");
+          stop(
+            clientError(
+              "SERVICE_UNAVAILABLE",
+              "The subscriber fell too far behind; resume with its last cursor.",
+            ),
+          );
+          return;
+        }
+        pending += 1;
+        void push(event).then(
+          () => (pending -= 1),
+          () => undefined,
+        );
+      };
+      const end = (reason: string) => {
+        if (connection) connection.close(CLOSE_FORBIDDEN, reason);
+        stop(clientError("FORBIDDEN", reason));
+      };
+      const subscription: HubSubscription = {
+        ...filter,
+        topics: new Set(filter.topics),
+        deliver: (event) => (live ? send(event) : held.push(event)),
+        revoke: () => end("Access revoked."),
+      };
+      const boundary = hub.register(subscription);
+      const expiry =
+        viewer.expiresAt === undefined
+          ? null
+          : setTimeout(() => end("The token has expired."), Math.max(0, viewer.expiresAt - Date.now()));
+      expiry?.unref();
+      void stop.then(() => {
+        if (expiry) clearTimeout(expiry);
+        hub.unregister(subscription);
+      });
+
+      if (cursor) {
+        // First the rest of the cursor's own interval, then everything up to
+        // the hub's boundary; what the hub dispatched meanwhile was held.
+        const query = (text: string, values: unknown[]) =>
+          prisma.$queryRawUnsafe<EventRow[]>(text, ...values);
+        try {
+          for (const interval of [
+            { since: cursor.since, until: cursor.until, afterId: cursor.id },
+            { since: cursor.until, until: boundary.snapshot, afterId: "0" },
+          ]) {
+            for await (const event of hub.replay(query, interval, filter)) send(event);
+          }
+        } catch (error) {
+          stop(error as Error);
+          return;
+        }
+        for (const event of held.splice(0)) send(event);
+        live = true;
+      }
+      await stop;
+    });
+  }
+
+  /**
+   * The subscriber's supplier and admin standing, and whether it may read
+   * the order or supplier order it named: one transaction as itself.
+   */
+  async #access(
+    request: SubscribeRequest,
+    context: Context,
+  ): Promise<{ supplierId: string | null; admin: boolean }> {
+    const { prisma, timings } = this.#options;
+    const [row] = await withRequestTransaction(
+      prisma,
+      { viewer: context.viewer, requestId: context.requestId },
+      { readOnly: true, timings },
+      (tx) =>
+        tx.$queryRawUnsafe<
+          { supplier_id: string | null; admin: boolean; order_ok: boolean; supplier_order_ok: boolean }[]
+        >(
+          `select app.current_supplier_id()::text as supplier_id, app.is_admin() as admin,
+                ($1::uuid is null or exists (select from orders where id = $1::uuid)) as order_ok,
+                ($2::uuid is null or exists (select from supplier_orders where id = $2::uuid)) as supplier_order_ok`,
+          request.orderId ?? null,
+          request.supplierOrderId ?? null,
+        ),
+    );
+    if (!row!.order_ok || !row!.supplier_order_ok) {
+      throw clientError(
+        "FORBIDDEN",
+        "You may subscribe only to orders and supplier orders you are a party to.",
+      );
+    }
+    return { supplierId: row!.supplier_id, admin: row!.admin };
+  }
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<void>((_, reject) => {
+      timer = setTimeout(
+        () => reject(clientError("SERVICE_UNAVAILABLE", "Realtime is catching up; retry shortly.")),
+        ms,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
