@@ -140,13 +140,20 @@ export class EventHub {
   /** Connects and LISTENs (once; later calls wait for the same start). */
   start(): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("the realtime hub is closed"));
-    this.#started ??= this.#connect().then(() => {
-      const health = this.#options.healthIntervalMs ?? HEALTH_INTERVAL_MS;
-      this.#healthTimer = setInterval(() => this.requestPoll(), health);
-      this.#healthTimer.unref();
-      this.#pruneTimer = setInterval(() => void this.#prune(), PRUNE_INTERVAL_MS);
-      this.#pruneTimer.unref();
-    });
+    this.#started ??= this.#connect().then(
+      () => {
+        const health = this.#options.healthIntervalMs ?? HEALTH_INTERVAL_MS;
+        this.#healthTimer = setInterval(() => this.requestPoll(), health);
+        this.#healthTimer.unref();
+        this.#pruneTimer = setInterval(() => void this.#prune(), PRUNE_INTERVAL_MS);
+        this.#pruneTimer.unref();
+      },
+      (error: unknown) => {
+        // The next subscriber tries again.
+        this.#started = null;
+        throw error;
+      },
+    );
     return this.#started;
   }
 
@@ -427,10 +434,12 @@ export class EventHub {
 
 const TOPICS_WITH_ACCESS = [...TOPICS, "access"];
 
+// $4 (topics) has no cast: the login role may not name types in `public`;
+// PostgreSQL takes the parameter's type from the function.
 const BETWEEN_SQL = `
   select id::text, topic, kind, entity_id, order_id, supplier_order_id, buyer_id, supplier_ids, user_id,
          payload, created_at
-    from app_private.events_between($1::pg_snapshot, $2::pg_snapshot, $3::bigint, $4::event_topic[],
+    from app_private.events_between($1::pg_snapshot, $2::pg_snapshot, $3::bigint, $4,
                                     $5::uuid, $6::uuid, $7::uuid, $8::uuid, $9::boolean, $10::integer)`;
 
 export type { EventRow };

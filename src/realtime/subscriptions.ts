@@ -78,7 +78,13 @@ export class Realtime {
     }
     const cursor = request.after ? decodeCursor(request.after, this.#retentionMs) : null;
     const { hub, prisma } = this.#options;
-    const [access] = await Promise.all([this.#access(request, context), hub.start()]);
+    const [access] = await Promise.all([
+      this.#access(request, context),
+      hub.start().catch((error: unknown) => {
+        context.logger.warn({ err: error }, "realtime listener unavailable");
+        throw clientError("SERVICE_UNAVAILABLE", "Realtime is unavailable; retry shortly.");
+      }),
+    ]);
     if (cursor) await withTimeout(hub.pollNow(), CATCH_UP_TIMEOUT_MS);
 
     const filter = {

@@ -3,6 +3,7 @@ import type { Context } from "../../context";
 import { parseUuid } from "../../graphql/node-id";
 import type { RealtimeEvent } from "../../realtime/hub";
 import { SkipEvent } from "../../realtime/shared-execution";
+import "../collaboration/collaboration.type";
 import { OrderStatus } from "../order/order-enums";
 import { Order } from "../order/order.type";
 import { SupplierOrder } from "../order/supplier-order.type";
@@ -108,6 +109,22 @@ builder.subscriptionFields((t) => ({
         context,
       ),
     resolve: (event, _args, context) => visibleEvent(event, context),
+  }),
+  notificationReceived: t.prismaField({
+    type: "Notification",
+    description: "The caller's new notifications (order status, stage updates, messages, quotes, listings).",
+    authScopes: { $all: { authenticated: true, person: true } },
+    subscribe: (_root, _args, context) => context.realtime.subscribe({ topics: ["notification"] }, context),
+    resolve: async (query, event: RealtimeEvent, _args, context) =>
+      readable(await context.db.tx.notification.findUnique({ ...query, where: { id: event.entityId } })),
+  }),
+  messageReceived: t.prismaField({
+    type: "Message",
+    description: "Messages sent to the caller.",
+    authScopes: { $all: { authenticated: true, person: true } },
+    subscribe: (_root, _args, context) => context.realtime.subscribe({ topics: ["message"] }, context),
+    resolve: async (query, event: RealtimeEvent, _args, context) =>
+      readable(await context.db.tx.message.findUnique({ ...query, where: { id: event.entityId } })),
   }),
 }));
 
