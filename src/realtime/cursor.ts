@@ -13,6 +13,13 @@ import { badUserInput } from "../graphql/errors";
  * Nothing is lost or repeated, even when two transactions commit in the
  * opposite order of their ids (a plain "id > N" cursor skips one forever).
  *
+ * Order: events of transactions that became visible in different reads
+ * arrive in commit order; within one read (and a replay is one read) they
+ * go by id. Changes to the same row are always in commit order (the row
+ * lock makes the later writer take its event id after the earlier one
+ * committed); only concurrent transactions about different rows may swap
+ * places between the live stream and a replay of it.
+ *
  * Opaque to clients: base64url of `v1|since|until|id|issuedAtMs`; the issue
  * time bounds how long a cursor stays resumable (the log's retention).
  */

@@ -50,6 +50,8 @@ export interface RealtimeOptions {
 const MAX_PENDING_EVENTS = 1_000;
 /** How long a resume may wait for the listener to catch up (it may be reconnecting). */
 const CATCH_UP_TIMEOUT_MS = 10_000;
+/** setTimeout's longest delay. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** graphql-ws "Forbidden": the client should not retry with the same credentials. */
 export const CLOSE_FORBIDDEN = 4403;
 
@@ -119,21 +121,24 @@ export class Realtime {
           () => undefined,
         );
       };
-      const end = (reason: string) => {
+      const end = (code: "UNAUTHENTICATED" | "FORBIDDEN", reason: string) => {
         if (connection) connection.close(CLOSE_FORBIDDEN, reason);
-        stop(clientError("FORBIDDEN", reason));
+        stop(clientError(code, reason));
       };
       const subscription: HubSubscription = {
         ...filter,
         topics: new Set(filter.topics),
         deliver: (event) => (live ? send(event) : held.push(event)),
-        revoke: () => end("Access revoked."),
+        revoke: () => end("FORBIDDEN", "Access revoked."),
       };
       const boundary = hub.register(subscription);
+      // Timers cap at ~24.8 days; a credential living longer (an API key) is
+      // checked again when the subscription is renewed, not by a timer.
+      const untilExpiry = viewer.expiresAt === undefined ? null : Math.max(0, viewer.expiresAt - Date.now());
       const expiry =
-        viewer.expiresAt === undefined
+        untilExpiry === null || untilExpiry > MAX_TIMER_MS
           ? null
-          : setTimeout(() => end("The token has expired."), Math.max(0, viewer.expiresAt - Date.now()));
+          : setTimeout(() => end("UNAUTHENTICATED", "The token has expired."), untilExpiry);
       expiry?.unref();
       void stop.then(() => {
         if (expiry) clearTimeout(expiry);

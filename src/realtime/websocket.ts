@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import type { ExecutionArgs } from "graphql";
 import { GraphQLError } from "graphql";
-import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { YogaServerInstance } from "graphql-yoga";
 import { WebSocketServer } from "ws";
@@ -22,9 +21,10 @@ import type { RealtimeConnection } from "./subscriptions";
  *   `connectionParams["x-api-key"]`, else the upgrade request's own
  *   Authorization / X-Api-Key headers. A bad credential closes the socket
  *   at `connection_init` with 4403.
- * - The socket closes with 4403 when its token expires (and any
- *   subscription ends then too; src/realtime/subscriptions.ts), or when the
- *   user loses access (the hub's access events).
+ * - Each operation authenticates again (the context factory), so an
+ *   expired token fails the next one; a live subscription closes the socket
+ *   with 4403 when its token expires or its user loses access
+ *   (src/realtime/subscriptions.ts).
  * - Limits: a frame is at most MAX_FRAME_BYTES, `connection_init` must come
  *   within CONNECTION_INIT_TIMEOUT_MS (4408), a socket holds at most
  *   `maxSubscriptionsPerSocket` operations; the server pings every 12 s and
@@ -60,7 +60,6 @@ interface ConnectionParams extends Record<string, unknown> {
 type ConnectionState = {
   /** The upgrade request as a Fetch request, with the connection's credentials. */
   fetchRequest?: Request;
-  expiry?: NodeJS.Timeout;
 };
 
 type Envelope = ReturnType<WebSocketOptions["yoga"]["getEnveloped"]>;
@@ -75,25 +74,13 @@ export function attachWebSockets(server: http.Server, options: WebSocketOptions)
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         const request = fetchRequest(ctx.extra.request, ctx.connectionParams);
-        let viewer: Awaited<ReturnType<Authenticator["authenticate"]>>;
         try {
-          viewer = await authenticator.authenticate(request, randomUUID());
+          await authenticator.authenticate(request, randomUUID());
         } catch {
           return false; // 4403 Forbidden
         }
         ctx.extra.fetchRequest = request;
-        if (viewer.kind === "user" && viewer.expiresAt !== undefined) {
-          const expiry = setTimeout(
-            () => ctx.extra.socket.close(CloseCode.Forbidden, "The token has expired."),
-            Math.max(0, viewer.expiresAt - Date.now()),
-          );
-          expiry.unref();
-          ctx.extra.expiry = expiry;
-        }
         return true;
-      },
-      onClose: (ctx) => {
-        if (ctx.extra.expiry) clearTimeout(ctx.extra.expiry);
       },
       onSubscribe: async (ctx, _id, payload) => {
         if (Object.keys(ctx.subscriptions).length >= options.maxSubscriptionsPerSocket) {
