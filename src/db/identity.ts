@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { isIP } from "node:net";
+import pg from "pg";
 import type { AuthMethod, Viewer } from "../auth/viewer";
 import { loadConfig } from "../config";
 import { type AppRole, Prisma } from "../generated/prisma/client";
@@ -147,6 +148,56 @@ function roleAndClaims(identity: RequestIdentity): Prisma.Sql {
   return Prisma.sql`set_config('role', ${databaseRoleFor(identity.viewer)}, true),
            set_config('request.jwt.claims', ${signed.text}, true),
            set_config('request.jwt.claims_hmac', ${signed.signature}, true)`;
+}
+
+/** SQL's name of an isolation level, as BEGIN takes it. */
+export type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
+
+/**
+ * BEGIN and the identity statement in one query text, so a request
+ * transaction starts in one round trip instead of three (BEGIN, SET
+ * TRANSACTION, identity): sent by the pooled connection in place of the
+ * driver adapter's BEGIN (src/db/prisma.ts, TransactionOpening). It sets
+ * exactly what identityStatement sets — the same role, the same signed
+ * claims, the same request id — and says the isolation level and read-only
+ * mode in BEGIN itself.
+ *
+ * Two statements in one text go only through the simple query protocol,
+ * which takes no parameters, so the values are SQL literals here. They are
+ * safe as literals: the role comes from the allow-list above, the claims are
+ * JSON.stringify's output (control characters escaped, never a raw NUL),
+ * the signature is hex, and every value goes through pg's escapeLiteral,
+ * which doubles quotes and backslashes and switches to an E'' literal when
+ * there is a backslash, so the text means the same whatever
+ * standard_conforming_strings says. A NUL (which the protocol cannot carry)
+ * is refused before anything is sent. The signature is computed over the
+ * exact claims text, as for the parameterised statement: the database checks
+ * it the same way (app.current_claims()), so nothing of the signed-claims
+ * scheme changes.
+ *
+ * `logged` is the parameterised form of the same statement, for query logs
+ * and statement counts: no literal claims in logs, and the same text for
+ * every request.
+ */
+export function identityOpening(
+  identity: RequestIdentity,
+  readOnly: boolean,
+  isolationLevel: IsolationLevel,
+): { text: string; logged: { query: string; params: string } } {
+  const signed = signClaims(requestClaims(identity));
+  const values = [databaseRoleFor(identity.viewer), signed.text, signed.signature, identity.requestId];
+  if (values.some((value) => value.includes("\0"))) throw new Error("A NUL in the identity of a request.");
+  const begin = `BEGIN ISOLATION LEVEL ${isolationLevel}${readOnly ? " READ ONLY" : ""}`;
+  const settings = (value: (index: number) => string) =>
+    `select set_config('role', ${value(0)}, true), set_config('request.jwt.claims', ${value(1)}, true), ` +
+    `set_config('request.jwt.claims_hmac', ${value(2)}, true), set_config('request.id', ${value(3)}, true)`;
+  return {
+    text: `${begin}; ${settings((index) => pg.escapeLiteral(values[index]!))}`,
+    logged: {
+      query: `${begin}; ${settings((index) => `$${index + 1}`)}`,
+      params: JSON.stringify(values),
+    },
+  };
 }
 
 // ---------------------------------------------------------------- signing

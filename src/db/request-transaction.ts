@@ -1,6 +1,7 @@
 import type { Config } from "../config";
 import { Prisma, type PrismaClient } from "../generated/prisma/client";
-import { type RequestIdentity, identityStatement } from "./identity";
+import { type RequestIdentity, identityOpening, identityStatement } from "./identity";
+import { type TransactionOpening, withTransactionOpening } from "./prisma";
 
 /**
  * One interactive transaction per GraphQL operation, with the caller's
@@ -9,8 +10,9 @@ import { type RequestIdentity, identityStatement } from "./identity";
  * Not Prisma's row-level-security extension example: that wraps every query
  * in its own batch transaction (several round trips each, and a multi-step
  * write can no longer roll back as a whole). Here the operation's resolvers
- * all share one transaction: BEGIN, one set_config statement, the queries,
- * COMMIT (or ROLLBACK when the operation failed).
+ * all share one transaction: BEGIN with the identity's set_config in one
+ * round trip (src/db/prisma.ts, TransactionOpening), the queries, COMMIT
+ * (or ROLLBACK when the operation failed).
  *
  * The client handed out reads with `relationLoadStrategy: "query"` unless a
  * call says otherwise. Why: with the `relationJoins` preview enabled,
@@ -81,23 +83,29 @@ export async function withRequestTransaction<T>(
   options: RequestTransactionOptions,
   fn: (tx: RequestTransactionClient) => Promise<T>,
 ): Promise<T> {
+  // A query sees one snapshot across its statements (a page and its
+  // totalCount agree); read-only transactions never fail to serialise.
+  const [isolationLevel, sqlLevel] = options.readOnly
+    ? ([Prisma.TransactionIsolationLevel.RepeatableRead, "REPEATABLE READ"] as const)
+    : ([Prisma.TransactionIsolationLevel.ReadCommitted, "READ COMMITTED"] as const);
+  // BEGIN, isolation level, read-only mode and identity in one round trip (src/db/prisma.ts).
+  const opening: TransactionOpening = {
+    ...identityOpening(identity, options.readOnly, sqlLevel),
+    isolationLevel: sqlLevel,
+    sent: false,
+  };
   try {
-    return await prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRaw(identityStatement(identity, options.readOnly));
-        const result = await fn(withQueryStrategy(tx));
-        if (options.shouldCommit && !options.shouldCommit(result)) throw new RollbackSignal(result);
-        return result;
-      },
-      {
-        maxWait: options.timings.maxWaitMs,
-        timeout: options.timings.timeoutMs,
-        // A query sees one snapshot across its statements (a page and its
-        // totalCount agree); read-only transactions never fail to serialise.
-        isolationLevel: options.readOnly
-          ? Prisma.TransactionIsolationLevel.RepeatableRead
-          : Prisma.TransactionIsolationLevel.ReadCommitted,
-      },
+    return await withTransactionOpening(opening, () =>
+      prisma.$transaction(
+        async (tx) => {
+          // Not sent with BEGIN (the opening never reached the connection): the same settings, parameterised.
+          if (!opening.sent) await tx.$executeRaw(identityStatement(identity, options.readOnly));
+          const result = await fn(withQueryStrategy(tx));
+          if (options.shouldCommit && !options.shouldCommit(result)) throw new RollbackSignal(result);
+          return result;
+        },
+        { maxWait: options.timings.maxWaitMs, timeout: options.timings.timeoutMs, isolationLevel },
+      ),
     );
   } catch (error) {
     if (error instanceof RollbackSignal) return error.result as T;

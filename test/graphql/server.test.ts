@@ -248,12 +248,12 @@ describe("the per-operation transaction", () => {
     expect(dataOf(response).marketplaceProducts.edges).toHaveLength(3);
 
     const sql = api.statements.map((statement) => statement.query.replace(/\s+/g, " ").trim());
-    // (BEGIN and SET TRANSACTION ISOLATION LEVEL are sent by the adapter and not reported.)
+    // One entry per round trip: BEGIN with the identity statement (src/db/prisma.ts, TransactionOpening) first.
     expect(sql).toHaveLength(5);
     expect(sql[0]).toBe(
-      "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true), " +
-        "set_config('request.jwt.claims_hmac', $3, true), set_config('request.id', $4, true), " +
-        "set_config('transaction_read_only', 'on', true)",
+      "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; " +
+        "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true), " +
+        "set_config('request.jwt.claims_hmac', $3, true), set_config('request.id', $4, true)",
     );
     const [role, claims, hmac, requestId] = JSON.parse(api.statements[0]!.params) as string[];
     expect(role).toBe("anonymous");

@@ -7,10 +7,10 @@ import { LISTINGS, insertScenario } from "./marketplace.scenario";
 import { type OrderWorld, type WorldUser, insertOrderWorld, signIn, worldCipher } from "./orders.scenario";
 
 /**
- * The exact SQL a few canonical requests send, one snapshot each: the
- * identity statement, every query in order, COMMIT (BEGIN and SET
- * TRANSACTION come from the adapter and are not reported). Parameters are
- * left out, whitespace is collapsed.
+ * The exact SQL a few canonical requests send, one snapshot each, one entry
+ * per round trip: the transaction's opening (BEGIN with its isolation level
+ * and the identity statement, src/db/prisma.ts), every query in order,
+ * COMMIT. Parameters are left out, whitespace is collapsed.
  *
  * A change to a resolver, a selection or the relation strategy shows up
  * here as a diff to review, statement by statement, where a count (`≤ 14`)
