@@ -150,14 +150,21 @@ export class Realtime {
         // the hub's boundary; what the hub dispatched meanwhile was held.
         const query = (text: string, values: unknown[]) =>
           prisma.$queryRawUnsafe<EventRow[]>(text, ...values);
+        let stopped = false;
+        void stop.then(() => (stopped = true));
         try {
           for (const interval of [
             { since: cursor.since, until: cursor.until, afterId: cursor.id },
             { since: cursor.until, until: boundary.snapshot, afterId: "0" },
           ]) {
-            for await (const event of hub.replay(query, interval, filter)) send(event);
+            // Paced by the consumer: a long replay waits for the client instead of piling up.
+            for await (const event of hub.replay(query, interval, filter)) {
+              if (stopped) return;
+              await push(event);
+            }
           }
         } catch (error) {
+          logger.error({ err: error }, "realtime replay failed");
           stop(error as Error);
           return;
         }
