@@ -153,7 +153,12 @@ function openTransactionsInOneRoundTrip(client: pg.PoolClient, onQuery?: (event:
       if (!opening || opening.sent) return reported(send(config), "BEGIN", "[]");
       opening.sent = true;
       justOpened = opening.isolationLevel;
-      return reported(send({ ...config, text: opening.text }), opening.logged.query, opening.logged.params);
+      // Unnamed: two statements in one text cannot be a prepared statement.
+      return reported(
+        send({ ...config, name: undefined, text: opening.text }),
+        opening.logged.query,
+        opening.logged.params,
+      );
     }
     if (typeof text === "string" && text.startsWith("SET TRANSACTION ")) {
       if (level !== null && text === `SET TRANSACTION ISOLATION LEVEL ${level}`) {
