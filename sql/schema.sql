@@ -448,6 +448,30 @@ ALTER TABLE public.events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 -- =============================================================================
 
 --
+-- Name: approved_listing_matches(tsquery); Type: FUNCTION; Schema: app; Owner: loomline_owner
+--
+
+CREATE FUNCTION app.approved_listing_matches(search tsquery) RETURNS SETOF uuid
+    LANGUAGE sql STABLE SECURITY DEFINER ROWS 5000
+    SET search_path TO 'pg_catalog', 'public', 'app', 'pg_temp'
+    BEGIN ATOMIC
+ SELECT mp.id
+    FROM public.marketplace_products mp
+   WHERE ((mp.status = 'approved'::public.listing_status) AND (mp.search_vector @@ approved_listing_matches.search));
+END;
+
+
+ALTER FUNCTION app.approved_listing_matches(search tsquery) OWNER TO loomline_owner;
+
+--
+-- Name: FUNCTION approved_listing_matches(search tsquery); Type: ACL; Schema: app; Owner: loomline_owner
+--
+
+REVOKE ALL ON FUNCTION app.approved_listing_matches(search tsquery) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.approved_listing_matches(search tsquery) TO anonymous;
+GRANT ALL ON FUNCTION app.approved_listing_matches(search tsquery) TO authenticated;
+
+--
 -- Name: auth_api_key(text); Type: FUNCTION; Schema: app; Owner: loomline_owner
 --
 
@@ -2073,6 +2097,10 @@ CREATE FUNCTION app_private.are_http_urls(value text[]) RETURNS boolean
 
 ALTER FUNCTION app_private.are_http_urls(value text[]) OWNER TO loomline_owner;
 
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
 --
 -- Name: FUNCTION are_http_urls(value text[]); Type: ACL; Schema: app_private; Owner: loomline_owner
 --
@@ -2320,10 +2348,6 @@ CREATE FUNCTION app_private.is_email(value text) RETURNS boolean
 
 
 ALTER FUNCTION app_private.is_email(value text) OWNER TO loomline_owner;
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
 
 --
 -- Name: FUNCTION is_email(value text); Type: ACL; Schema: app_private; Owner: loomline_owner

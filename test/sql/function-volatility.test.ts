@@ -57,6 +57,8 @@ const EXPECTED: Record<string, Volatility> = {
   "app.counterparty_user_ids()": "stable",
   "app.correspondent_user_ids()": "stable",
   "app.contact_supplier_ids()": "stable",
+  // Approved listings matching a search: an access path through the GIN index under RLS (018).
+  "app.approved_listing_matches(tsquery)": "stable",
   // Row-argument helpers of the GraphQL layer: read tables.
   "app.is_buyer_of(uuid)": "stable",
   "app.is_supplier_of(uuid)": "stable",

@@ -180,8 +180,15 @@ function searchSource(filter: MarketplaceFilter): Prisma.Sql {
 
 function filterConditions(filter: MarketplaceFilter): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
-  // The GIN index on the generated search_vector serves this.
-  if (searchText(filter)) conditions.push(Prisma.sql`mp.search_vector @@ search_query`);
+  if (searchText(filter)) {
+    conditions.push(Prisma.sql`mp.search_vector @@ search_query`);
+    // Under RLS the GIN index on search_vector cannot serve `@@` (not leakproof): for a search of
+    // approved listings only, app.approved_listing_matches (018) reaches the matches through it, and
+    // the condition above and the policies still decide every row.
+    if (filter.visibility === "approved" || filter.status === "approved") {
+      conditions.push(Prisma.sql`mp.id in (select app.approved_listing_matches(search_query))`);
+    }
+  }
   if (filter.category) conditions.push(Prisma.sql`mp.category = ${filter.category}`);
   // Buyers pay final_price, so that is what price filters mean.
   if (filter.minPrice) conditions.push(Prisma.sql`mp.final_price >= ${filter.minPrice.toFixed()}::numeric`);
