@@ -227,6 +227,7 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
         authenticator,
         path: GRAPHQL_PATH,
         maxSubscriptionsPerSocket: config.REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET,
+        connectionInitTimeoutMs: config.REALTIME_CONNECTION_INIT_TIMEOUT_MS,
         logger,
       });
       sockets.push(transport);

@@ -124,6 +124,8 @@ const configSchema = z.object({
     .min(24)
     .max(24 * 30)
     .default(48),
+  /** How long a new WebSocket may wait before its graphql-ws `connection_init` (then 4408). */
+  REALTIME_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Subscriptions one WebSocket may hold at once. */
   REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1_000).default(100),
   /** Where the embedded PostgreSQL keeps its data (ignored by git). */

@@ -26,7 +26,7 @@ import type { RealtimeConnection } from "./subscriptions";
  *   with 4403 when its token expires or its user loses access
  *   (src/realtime/subscriptions.ts).
  * - Limits: a frame is at most MAX_FRAME_BYTES, `connection_init` must come
- *   within CONNECTION_INIT_TIMEOUT_MS (4408), a socket holds at most
+ *   within `connectionInitTimeoutMs` (4408), a socket holds at most
  *   `maxSubscriptionsPerSocket` operations; the server pings every 12 s and
  *   drops a peer that does not answer (graphql-ws' keep-alive).
  */
@@ -36,6 +36,8 @@ export interface WebSocketOptions {
   authenticator: Authenticator;
   path: string;
   maxSubscriptionsPerSocket: number;
+  /** `connection_init` must arrive within this (else 4408). */
+  connectionInitTimeoutMs: number;
   logger: Logger;
 }
 
@@ -47,7 +49,6 @@ export interface WebSocketTransport {
 
 /** A GraphQL operation with generous variables; far below ws' 100 MiB default. */
 export const MAX_FRAME_BYTES = 64 * 1024;
-export const CONNECTION_INIT_TIMEOUT_MS = 10_000;
 /** How long closing sockets get to answer the close frame before they are cut. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -71,7 +72,7 @@ export function attachWebSockets(server: http.Server, options: WebSocketOptions)
 
   const disposable = useServer<ConnectionParams, ConnectionState>(
     {
-      connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
+      connectionInitWaitTimeout: options.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
         const request = fetchRequest(ctx.extra.request, ctx.connectionParams);
         try {
@@ -83,7 +84,8 @@ export function attachWebSockets(server: http.Server, options: WebSocketOptions)
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
-        if (Object.keys(ctx.subscriptions).length >= options.maxSubscriptionsPerSocket) {
+        // graphql-ws has already reserved this operation's slot.
+        if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerSocket) {
           return [
             new GraphQLError(
               `A socket may hold at most ${options.maxSubscriptionsPerSocket} operations at once.`,

@@ -56,18 +56,21 @@ async function subscribe<T>(
 const NOTIFICATIONS = `subscription { notificationReceived { id type title data } }`;
 const MESSAGES = `subscription { messageReceived { id subject body sender { fullName } } }`;
 
-const notify = (userId: string, title: string) =>
-  adminRows(rt.db.adminUrl, "insert into notifications (user_id, type, title) values ($1, 'system', $2)", [
-    userId,
-    title,
-  ]);
+const notify = async (userId: string, title: string): Promise<void> => {
+  await adminRows(
+    rt.db.adminUrl,
+    "insert into notifications (user_id, type, title) values ($1, 'system', $2)",
+    [userId, title],
+  );
+};
 
-const message = (from: string, to: string, body: string) =>
-  adminRows(rt.db.adminUrl, "insert into messages (sender_id, recipient_id, body) values ($1, $2, $3)", [
-    from,
-    to,
-    body,
-  ]);
+const message = async (from: string, to: string, body: string): Promise<void> => {
+  await adminRows(
+    rt.db.adminUrl,
+    "insert into messages (sender_id, recipient_id, body) values ($1, $2, $3)",
+    [from, to, body],
+  );
+};
 
 test("a user receives their own notifications, those the database makes too, and not another user's", async () => {
   const { users, supplierOrders } = rt.world;
