@@ -3,7 +3,9 @@
  * exactly as written (spawned through npm with the caller's environment),
  * then wait for /readyz, run the README's example query (read out of
  * README.md, so the two cannot drift apart), sign in as the demo buyer with
- * the README's mutation and read `me` and `orders`, then Ctrl-C (SIGINT to
+ * the README's mutation and read `me` and `orders`, sign in as the demo
+ * supplier and watch its own stage update arrive over a graphql-ws
+ * subscription (the dashboard's path), then Ctrl-C (SIGINT to
  * the process group, as a terminal sends it) and check that the process
  * exited cleanly and that no postgres process it started is left.
  *
@@ -14,11 +16,15 @@ import { spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
 
 const ROOT = path.resolve(__dirname, "..");
 const READY_TIMEOUT_MS = 300_000;
 const STOP_TIMEOUT_MS = 30_000;
 const DEMO_BUYER = { email: "buyer@loomline.dev", password: "loomline-demo" };
+const DEMO_SUPPLIER = { email: "supplier@loomline.dev", password: "loomline-demo" };
+const DELIVERY_TIMEOUT_MS = 30_000;
 
 async function main(): Promise<void> {
   const port = process.env.PORT ? Number(process.env.PORT) : await defaultOrFreePort(4000);
@@ -87,6 +93,8 @@ async function main(): Promise<void> {
     fail(`the demo buyer has no orders: ${JSON.stringify(orders)}`);
   console.log(`signed in as ${me.email}: ${orders.totalCount} orders`);
 
+  await watchOwnStageUpdate(url, fail);
+
   const postmaster = dataDir ? postgresProcessesOf(dataDir) : [];
   if (embedded && postmaster.length === 0) fail(`no postgres process runs on ${dataDir}`);
 
@@ -110,6 +118,79 @@ async function main(): Promise<void> {
     if (left.length > 0) fail(`postgres processes left running on ${dataDir}: ${left.join(", ")}`);
   }
   console.log(`stopped on SIGINT (${JSON.stringify(result)}); no postgres process left`);
+}
+
+/**
+ * The supplier dashboard's path: a graphql-ws subscription to
+ * productionStageUpdated as the demo supplier receives the update it makes
+ * to one of its running stages. graphql-ws does not acknowledge a
+ * subscription, so the update is repeated (a new note each second) until
+ * one arrives.
+ */
+async function watchOwnStageUpdate(url: string, fail: (message: string) => never): Promise<void> {
+  const token = (
+    (
+      await graphql(
+        url,
+        `mutation { signIn(input: { email: "${DEMO_SUPPLIER.email}", password: "${DEMO_SUPPLIER.password}" }) {
+         ... on AuthPayload { accessToken } } }`,
+      )
+    ).signIn as { accessToken: string }
+  ).accessToken;
+  const page = (await graphql(
+    url,
+    "{ orders(first: 50) { edges { node { supplierOrders { status productionStages { id status } } } } } }",
+    token,
+  )) as {
+    orders: {
+      edges: { node: { supplierOrders: { status: string; productionStages: { id: string }[] }[] } }[];
+    };
+  };
+  const stage = page.orders.edges
+    .flatMap((edge) => edge.node.supplierOrders)
+    .find((supplierOrder) => supplierOrder.status === "ACCEPTED" && supplierOrder.productionStages.length > 0)
+    ?.productionStages[0]?.id;
+  if (!stage) fail(`the demo supplier has no running production stage: ${JSON.stringify(page)}`);
+
+  const client = createClient({
+    url: `${url.replace(/^http/, "ws")}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+  try {
+    const notes: string[] = [];
+    const arrived = new Promise<string>((resolve, reject) => {
+      client.subscribe<{ productionStageUpdated: { stage: { id: string; notes: string | null } } }>(
+        { query: "subscription { productionStageUpdated { cursor kind stage { id notes } } }" },
+        {
+          next: ({ data, errors }) => {
+            if (errors) reject(new Error(JSON.stringify(errors)));
+            const event = data?.productionStageUpdated;
+            if (event?.stage.id === stage && notes.includes(event.stage.notes ?? ""))
+              resolve(event.stage.notes!);
+          },
+          error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+          complete: () => reject(new Error("the subscription completed")),
+        },
+      );
+    });
+    const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
+    let received: string | undefined;
+    while (!received && Date.now() < deadline) {
+      notes.push(`smoke ${new Date().toISOString()}`);
+      await graphql(
+        url,
+        `mutation { updateProductionStage(input: { id: "${stage}", notes: "${notes.at(-1)}" }) { __typename } }`,
+        token,
+      );
+      received = await Promise.race([arrived, sleep(1_000).then(() => undefined)]);
+    }
+    if (!received) fail(`no productionStageUpdated event within ${DELIVERY_TIMEOUT_MS / 1000} s`);
+    console.log(`subscription: the demo supplier's stage update arrived over graphql-ws`);
+  } finally {
+    await client.dispose();
+  }
 }
 
 /** The ```graphql blocks of README.md, in order. */
