@@ -3,6 +3,8 @@
  * closed-loop load generator that reports throughput and latency percentiles.
  * Figures compare only within one run (same machine, same moment).
  */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "pino";
 import pg from "pg";
@@ -11,6 +13,7 @@ import { type Config, loadConfig } from "../src/config";
 import { databaseUrl, migrate, provisionDatabase } from "../src/db/migrator";
 import { resolveDatabase } from "../src/db/resolve";
 import { createLogger } from "../src/logger";
+import { PROJECT_ROOT } from "../src/project-root";
 
 export type Scale = "small" | "medium" | "large";
 
@@ -63,6 +66,8 @@ export interface BenchDatabase {
   apiUrl: string;
   /** DATABASE_CLAIMS_KEY: what signs request claims (src/db/identity.ts), for a peer server of the benchmark. */
   claimsKey: Buffer;
+  /** The embedded server's postmaster; absent for DATABASE_URL's server. */
+  postmasterPid?: number;
   stop(): Promise<void>;
 }
 
@@ -103,7 +108,21 @@ export async function benchDatabase(name: string, scale: Scale): Promise<BenchDa
     } finally {
       await admin.end();
     }
-    return { config, logger, adminUrl, apiUrl, claimsKey: server.claimsKey, stop: () => server.stop() };
+    // The embedded server's postmaster (first line of postmaster.pid), for its processes' CPU time.
+    const pidFile = path.resolve(PROJECT_ROOT, config.EMBEDDED_PG_DIR, "postmaster.pid");
+    const postmasterPid =
+      !config.DATABASE_URL && existsSync(pidFile)
+        ? Number(readFileSync(pidFile, "utf8").split("\n")[0])
+        : undefined;
+    return {
+      config,
+      logger,
+      adminUrl,
+      apiUrl,
+      claimsKey: server.claimsKey,
+      ...(postmasterPid ? { postmasterPid } : {}),
+      stop: () => server.stop(),
+    };
   } catch (error) {
     await server.stop();
     throw error;

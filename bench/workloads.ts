@@ -57,7 +57,7 @@
  * Figures compare only within one run. Writes bench/results/workloads.json.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { decodeGlobalID, encodeGlobalID } from "@pothos/plugin-relay";
@@ -110,6 +110,8 @@ interface Run {
   non2xx: number;
   /** CPU time the server process spent during the measurement, per request (user + system). */
   serverCpuMsPerRequest?: number;
+  /** CPU time PostgreSQL spent during the measurement, per request (embedded server only). */
+  databaseCpuMsPerRequest?: number;
 }
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
@@ -137,6 +139,31 @@ function cpuMs(pid: number | undefined): number {
   // Fields after the command name's closing parenthesis; utime and stime are the 14th and 15th of the line.
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time of the database server, in ms: the postmaster and every process
+ * it started (backends, autovacuum; reaped ones through its children's
+ * times). What a request costs PostgreSQL, whichever system sent it.
+ */
+function databaseCpuMs(postmasterPid: number | undefined): number {
+  if (!postmasterPid) return 0;
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // ended meanwhile
+    }
+    const fields = stat.split(") ")[1]!.split(" ");
+    const pid = Number(entry);
+    // fields[1] is the parent; utime, stime, cutime, cstime are fields[11..14].
+    if (pid === postmasterPid) ticks += fields.slice(11, 15).reduce((n, value) => n + Number(value), 0);
+    else if (Number(fields[1]) === postmasterPid) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** Starts `command`, resolves with the first stdout line matching `ready`. */
@@ -575,14 +602,17 @@ async function main(): Promise<void> {
           if (!form) continue;
           const headers = await headersFor(system, workload);
           const cpuBefore = cpuMs(pids[system]);
+          const databaseBefore = databaseCpuMs(database.postmasterPid);
           const measured = await load(base[system] + form.path, CONNECTIONS, { headers, body: form.body });
-          const serverCpuMsPerRequest = round(
-            (cpuMs(pids[system]) - cpuBefore) / Math.max(1, measured.requests),
+          const requests = Math.max(1, measured.requests);
+          const serverCpuMsPerRequest = round((cpuMs(pids[system]) - cpuBefore) / requests);
+          const databaseCpuMsPerRequest = round(
+            (databaseCpuMs(database.postmasterPid) - databaseBefore) / requests,
           );
           rss[system] = Math.max(rss[system], rssMb(pids[system]));
-          runs.push({ system, workload, ...measured, serverCpuMsPerRequest });
+          runs.push({ system, workload, ...measured, serverCpuMsPerRequest, databaseCpuMsPerRequest });
           console.log(
-            `round ${r + 1} ${workload} ${system}: ${measured.perSecond} req/s, p50 ${measured.p50ms} ms, p99 ${measured.p99ms} ms, server CPU ${serverCpuMsPerRequest} ms/request`,
+            `round ${r + 1} ${workload} ${system}: ${measured.perSecond} req/s, p50 ${measured.p50ms} ms, p99 ${measured.p99ms} ms, CPU per request: server ${serverCpuMsPerRequest} ms, database ${databaseCpuMsPerRequest} ms`,
           );
         }
       }
@@ -644,10 +674,17 @@ async function main(): Promise<void> {
         roundTrips: writeCounted.count,
         texts: writeCounted.texts,
       });
-      const w4Cpu = cpuMs(pids.loomline);
+      const w4Cpu = [cpuMs(pids.loomline), databaseCpuMs(database.postmasterPid)] as const;
       const w4 = await load(`${base.loomline}/graphql`, CONNECTIONS, { requests: [writeRequest] });
-      const w4CpuPerRequest = round((cpuMs(pids.loomline) - w4Cpu) / Math.max(1, w4.requests));
-      runs.push({ system: "loomline", workload: "W4", ...w4, serverCpuMsPerRequest: w4CpuPerRequest });
+      runs.push({
+        system: "loomline",
+        workload: "W4",
+        ...w4,
+        serverCpuMsPerRequest: round((cpuMs(pids.loomline) - w4Cpu[0]) / Math.max(1, w4.requests)),
+        databaseCpuMsPerRequest: round(
+          (databaseCpuMs(database.postmasterPid) - w4Cpu[1]) / Math.max(1, w4.requests),
+        ),
+      });
       w4Refused = refused;
       console.log(
         `W4 loomline: ${w4.perSecond} req/s, p50 ${w4.p50ms} ms, p99 ${w4.p99ms} ms, refused ${w4Refused}`,
@@ -670,10 +707,17 @@ async function main(): Promise<void> {
     let w5Refused = 0;
     if (selected("W5")) {
       refused = 0;
-      const w5Cpu = cpuMs(pids.loomline);
+      const w5Cpu = [cpuMs(pids.loomline), databaseCpuMs(database.postmasterPid)] as const;
       const w5 = await load(`${base.loomline}/graphql`, MIXED_CONNECTIONS, { requests: mixed });
-      const w5CpuPerRequest = round((cpuMs(pids.loomline) - w5Cpu) / Math.max(1, w5.requests));
-      runs.push({ system: "loomline", workload: "W5", ...w5, serverCpuMsPerRequest: w5CpuPerRequest });
+      runs.push({
+        system: "loomline",
+        workload: "W5",
+        ...w5,
+        serverCpuMsPerRequest: round((cpuMs(pids.loomline) - w5Cpu[0]) / Math.max(1, w5.requests)),
+        databaseCpuMsPerRequest: round(
+          (databaseCpuMs(database.postmasterPid) - w5Cpu[1]) / Math.max(1, w5.requests),
+        ),
+      });
       rss.loomline = Math.max(rss.loomline, rssMb(pids.loomline));
       w5Refused = refused;
       console.log(
@@ -685,20 +729,21 @@ async function main(): Promise<void> {
     const summary = (system: System, workload: string) => {
       const mine = runs.filter((run) => run.system === system && run.workload === workload);
       if (mine.length === 0) return null;
+      const requests = Math.max(
+        1,
+        mine.reduce((n, run) => n + run.requests, 0),
+      );
+      // Over all rounds: CPU time of the server process, and of PostgreSQL, per request.
+      const perRequest = (of: (run: Run) => number | undefined) =>
+        round(mine.reduce((n, run) => n + (of(run) ?? 0) * run.requests, 0) / requests);
       const p50s = mine.map((run) => run.p50ms).sort((a, b) => a - b);
       return {
         perSecond: Math.round(mine.reduce((n, run) => n + run.requests, 0) / (DURATION * mine.length)),
         p50ms: p50s[Math.floor(p50s.length / 2)]!,
         p99ms: Math.max(...mine.map((run) => run.p99ms)),
         errors: mine.reduce((n, run) => n + run.errors + run.non2xx, 0),
-        // Over all rounds: CPU time of the server process per request.
-        serverCpuMsPerRequest: round(
-          mine.reduce((n, run) => n + (run.serverCpuMsPerRequest ?? 0) * run.requests, 0) /
-            Math.max(
-              1,
-              mine.reduce((n, run) => n + run.requests, 0),
-            ),
-        ),
+        serverCpuMsPerRequest: perRequest((run) => run.serverCpuMsPerRequest),
+        databaseCpuMsPerRequest: perRequest((run) => run.databaseCpuMsPerRequest),
       };
     };
     const table = [...workloads, ...(["W4", "W5"] as const).filter(selected)].map((workload) => {
@@ -756,7 +801,10 @@ async function main(): Promise<void> {
         "floor RT": row.statements.floorRoundTrips ?? "",
         "PG RT": row.statements.postgraphile ?? "",
         "LL CPU ms": row.loomline.serverCpuMsPerRequest,
+        "LL DB ms": row.loomline.databaseCpuMsPerRequest,
+        "floor DB ms": row.floor?.databaseCpuMsPerRequest ?? "",
         "PG CPU ms": row.postgraphile?.serverCpuMsPerRequest ?? "",
+        "PG DB ms": row.postgraphile?.databaseCpuMsPerRequest ?? "",
         errors: row.loomline.errors,
       })),
     );
