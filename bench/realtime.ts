@@ -2,8 +2,9 @@
  * npm run bench:realtime — the realtime path under load (issue 11, item 7).
  *
  * How to run: `npm run bench:realtime` (about 4 minutes with the defaults).
- * Environment: BENCH_DURATION seconds of the 100-updates-per-second flow (60),
- * BENCH_RATE updates per second (100), BENCH_SUBSCRIBERS (1,000),
+ * Environment: BENCH_DURATION seconds of each flow of stage updates (60),
+ * BENCH_RATES updates per second, comma-separated, one flow each (100;
+ * BENCH_RATE for one), BENCH_SUBSCRIBERS (1,000),
  * BENCH_WRITE_SECONDS per write-throughput measurement (8), BENCH_WRITE_ROUNDS
  * (2), BENCH_WRITERS concurrent writers (8), BENCH_SCALE of the seed
  * (medium), BENCH_POOL_MAX the server's pool (8). DATABASE_URL as for the
@@ -31,17 +32,20 @@
  *   rss          the server's RSS and heap (after a forced GC) before and after
  *                the subscribers connect, idle: the difference per subscriber;
  *   flow         BENCH_RATE stage updates per second for BENCH_DURATION s, plain
- *                SQL by the migrator, each on a stage not touched in the last
- *                seconds (a stage event is resolved as the stage is when it is
- *                delivered, so a stage updated twice in flight would show the
- *                later notes); each update writes unique notes and its commit
- *                time is taken when the autocommit statement returns (after
- *                COMMIT). A client records when each event arrives; latency =
- *                arrival − commit, over every delivery (event × subscriber),
- *                one clock (this process). Deliveries are checked against the
- *                subscribers who should get each event (missing, unexpected);
- *                statements per event = what the server sent during the flow ÷
- *                events committed;
+ *                SQL by the migrator, rotating over the stages. Each update is
+ *                one round trip (BEGIN; the update; the id of the event its
+ *                trigger wrote; COMMIT) and its commit time is taken when that
+ *                returns. A client maps each arrival to its event by the id
+ *                inside the cursor (read with the server's own decoder: a stage
+ *                event shows the stage as it is when delivered, so its content
+ *                cannot tell which update it was). Latency = arrival − commit,
+ *                over every delivery (event × subscriber), one clock (this
+ *                process). Deliveries are checked against the subscribers who
+ *                should get each event (missing, unexpected, duplicates); how
+ *                long deliveries go on after the last write shows whether the
+ *                server kept up; CPU of the server and of this process during
+ *                the flow; statements per event = what the server sent during
+ *                the flow ÷ events committed;
  *   audiences    statements per event with 1 subscriber of one supplier, then
  *                with 100 tabs of that same supplier (one audience): equal
  *                when an event is resolved once per audience;
@@ -77,12 +81,15 @@ import pg from "pg";
 import WebSocket from "ws";
 import { DEV_SIGNING_KEY_FILE, type TokenService, createTokenService } from "../src/auth/tokens";
 import { PROJECT_ROOT } from "../src/project-root";
+import { decodeCursor } from "../src/realtime/cursor";
 import { DEV_KEY_FILE as DEV_FIELD_KEY_FILE } from "../src/services/field-encryption";
 
 const SCALE = (process.env.BENCH_SCALE ?? "medium") as "small" | "medium" | "large";
 const DATABASE = `loomline_bench_realtime_${SCALE}`;
 const DURATION = Number(process.env.BENCH_DURATION ?? 60);
-const RATE = Number(process.env.BENCH_RATE ?? 100);
+/** The flow's rates, one flow each (the first is the issue's 100 per second; more show where it bends). */
+const RATES = (process.env.BENCH_RATES ?? process.env.BENCH_RATE ?? "100").split(",").map(Number);
+const RATE = RATES[0]!;
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000);
 const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 8);
 const WRITE_ROUNDS = Number(process.env.BENCH_WRITE_ROUNDS ?? 2);
@@ -109,6 +116,8 @@ interface Sample {
   statements: number;
   /** Every node-postgres `query` call in the server process (one per round trip). */
   roundTrips: number;
+  /** CPU time of the server process so far (user + system), ms. */
+  cpuMs: number;
   realtime: { subscriptions: number; users: number; suppliers: number; connected: boolean };
 }
 
@@ -151,7 +160,9 @@ async function serve(): Promise<void> {
       return;
     }
     const memory = process.memoryUsage();
+    const cpu = process.cpuUsage();
     const sample: Sample = {
+      cpuMs: (cpu.user + cpu.system) / 1000,
       rss: memory.rss,
       heapUsed: memory.heapUsed,
       external: memory.external,
@@ -338,17 +349,22 @@ const SUBSCRIPTION = `
   }`;
 
 interface Arrival {
-  notes: string;
+  /** The event's id, from its cursor. */
+  eventId: string;
   tab: number;
   at: number;
 }
 
 interface Subscriber {
   client: Client;
+  /** Resolves when the server acknowledged the connection. */
+  connected: Promise<void>;
+  /** Starts the tab's one subscription. */
+  subscribe(): void;
   stop(): Promise<void>;
 }
 
-/** One tab: a socket and its subscription; arrivals go to `record`. */
+/** One tab: a socket (connected at once) and its subscription (started by `subscribe()`); arrivals go to `record`. */
 function openTab(
   url: string,
   token: string,
@@ -358,6 +374,8 @@ function openTab(
   failures: string[],
 ): Subscriber {
   let stopped = false;
+  let markConnected!: () => void;
+  const connected = new Promise<void>((resolve) => (markConnected = resolve));
   const client = createClient({
     url: `${url.replace(/^http/, "ws")}/graphql`,
     webSocketImpl: WebSocket,
@@ -365,22 +383,28 @@ function openTab(
     retryAttempts: 0,
     onNonLazyError: (error) => void (stopped || failures.push(`tab ${tab}: ${describe(error)}`)),
     connectionParams: { authorization: `Bearer ${token}` },
+    on: { connected: () => markConnected() },
   });
   const variables = orderId ? { orderId: encodeGlobalID("Order", orderId) } : {};
-  client.subscribe<{ productionStageUpdated: { stage: { notes: string | null } } }>(
-    { query: SUBSCRIPTION, variables },
-    {
-      next: (result) => {
-        const notes = result.data?.productionStageUpdated.stage.notes;
-        if (notes) record({ notes, tab, at: performance.now() });
-        if (result.errors) failures.push(`tab ${tab}: ${JSON.stringify(result.errors)}`);
+  const subscribe = () =>
+    client.subscribe<{ productionStageUpdated: { cursor: string } }>(
+      { query: SUBSCRIPTION, variables },
+      {
+        next: (result) => {
+          const cursor = result.data?.productionStageUpdated.cursor;
+          // The bench reads the event id inside the cursor (opaque to clients) with the server's own decoder:
+          // a stage event shows the stage as it is when delivered, so its notes cannot tell which update it is.
+          if (cursor) record({ eventId: decodeCursor(cursor, Infinity).id, tab, at: performance.now() });
+          if (result.errors) failures.push(`tab ${tab}: ${JSON.stringify(result.errors)}`);
+        },
+        error: (error) => void (stopped || failures.push(`tab ${tab}: ${describe(error)}`)),
+        complete: () => undefined,
       },
-      error: (error) => void (stopped || failures.push(`tab ${tab}: ${describe(error)}`)),
-      complete: () => undefined,
-    },
-  );
+    );
   return {
     client,
+    connected,
+    subscribe: () => void subscribe(),
     stop: async () => {
       stopped = true;
       await client.dispose();
@@ -431,7 +455,12 @@ function rotation(targets: Target[]): () => Target {
   return () => shuffled[next++ % shuffled.length]!;
 }
 
-/** `count` updates at `rate` per second on `writers` connections; returns each marker's commit time. */
+/**
+ * `count` updates at `rate` per second on `writers` connections (each
+ * connection one statement at a time; a late one delays only its own next
+ * update). Each is one round trip: BEGIN, the update, the id of the event its
+ * trigger wrote, COMMIT; its commit time is taken when that returns.
+ */
 async function paced(
   writers: pg.Client[],
   next: () => Target,
@@ -442,22 +471,26 @@ async function paced(
   const commits = new Map<string, { at: number; target: Target }>();
   const started = performance.now();
   let lateStarts = 0;
-  const inFlight = new Set<Promise<void>>();
+  const tails = writers.map(() => Promise.resolve());
   for (let i = 0; i < count; i += 1) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     else if (wait < -50) lateStarts += 1;
-    const writer = writers[i % writers.length]!;
+    const w = i % writers.length;
+    const writer = writers[w]!;
     const target = next();
-    const notes = `${prefix}-${i}`;
-    const done = writer
-      .query("update production_stages set notes = $2 where id = $1", [target.stageId, notes])
-      .then(() => void commits.set(notes, { at: performance.now(), target }));
-    inFlight.add(done);
-    void done.finally(() => inFlight.delete(done));
+    const text =
+      `begin; update production_stages set notes = ${writer.escapeLiteral(`${prefix}-${i}`)} ` +
+      `where id = ${writer.escapeLiteral(target.stageId)}; ` +
+      "select id::text from events where xid = pg_current_xact_id() and topic = 'stage'; commit";
+    tails[w] = tails[w]!.then(async () => {
+      const results = (await writer.query(text)) as unknown as pg.QueryResult<{ id: string }>[];
+      const at = performance.now();
+      for (const row of results[2]!.rows) commits.set(row.id, { at, target });
+    });
   }
-  await Promise.all(inFlight);
+  await Promise.all(tails);
   return { commits, lateStarts };
 }
 
@@ -526,6 +559,7 @@ async function writeThroughput(writers: pg.Client[], targets: Target[], seconds:
 // ================================================================ main
 
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg().map((value) => round(value));
   process.env.EMBEDDED_PG_DIR ??= ".data/bench-realtime-postgres";
   const { benchDatabase } = await import("./harness");
   const database = await benchDatabase(DATABASE, SCALE);
@@ -584,6 +618,7 @@ async function main(): Promise<void> {
             openTab(server!.url, await tokenOf(tab), tab.orderId, i, () => undefined, failures),
           ),
       );
+      for (const tab of warm) tab.subscribe();
       await until(
         async () => (await server!.sample()).realtime.subscriptions === 20,
         "20 warm-up subscribers",
@@ -601,28 +636,46 @@ async function main(): Promise<void> {
     await server.gc();
     await sleep(500);
     const idleBefore = await server.sample();
+    // Sockets first (connection_init acknowledged), then one subscription each: what each costs.
     for (let i = 0; i < tabs.length; i += 50) {
-      const batch = tabs.slice(i, i + 50);
-      subscribers.push(
-        ...(await Promise.all(
-          batch.map(async (tab, j) =>
+      const batch = await Promise.all(
+        tabs
+          .slice(i, i + 50)
+          .map(async (tab, j) =>
             openTab(server!.url, await tokenOf(tab), tab.orderId, i + j, record, failures),
           ),
-        )),
       );
+      await Promise.all(batch.map((tab) => tab.connected));
+      subscribers.push(...batch);
+    }
+    const settled = async () => {
+      await sleep(2_000);
+      await server!.gc();
+      await sleep(500);
+      return server!.sample();
+    };
+    const socketsOnly = await settled();
+    for (let i = 0; i < subscribers.length; i += 50) {
+      for (const subscriber of subscribers.slice(i, i + 50)) subscriber.subscribe();
       await until(
-        async () => (await server!.sample()).realtime.subscriptions === subscribers.length,
+        async () => (await server!.sample()).realtime.subscriptions === Math.min(i + 50, subscribers.length),
         "subscribers",
       );
     }
-    await sleep(2_000);
-    await server.gc();
-    await sleep(500);
-    const idleAfter = await server.sample();
+    const idleAfter = await settled();
+    const kbEach = (after: number, before: number) => round((after - before) / 1024 / tabs.length, 1);
     const perSubscriber = {
-      rssKB: round((idleAfter.rss - idleBefore.rss) / 1024 / tabs.length, 1),
-      heapKB: round((idleAfter.heapUsed - idleBefore.heapUsed) / 1024 / tabs.length, 1),
-      externalKB: round((idleAfter.external - idleBefore.external) / 1024 / tabs.length, 1),
+      rssKB: kbEach(idleAfter.rss, idleBefore.rss),
+      heapKB: kbEach(idleAfter.heapUsed, idleBefore.heapUsed),
+      externalKB: kbEach(idleAfter.external, idleBefore.external),
+      ofWhichSocket: {
+        rssKB: kbEach(socketsOnly.rss, idleBefore.rss),
+        heapKB: kbEach(socketsOnly.heapUsed, idleBefore.heapUsed),
+      },
+      ofWhichSubscription: {
+        rssKB: kbEach(idleAfter.rss, socketsOnly.rss),
+        heapKB: kbEach(idleAfter.heapUsed, socketsOnly.heapUsed),
+      },
       serverRssBeforeMB: round(idleBefore.rss / 1024 / 1024, 1),
       serverRssAfterMB: round(idleAfter.rss / 1024 / 1024, 1),
       realtime: idleAfter.realtime,
@@ -630,70 +683,91 @@ async function main(): Promise<void> {
     console.log("idle subscribers:", JSON.stringify(perSubscriber));
 
     // ---------------------------------------------------------------- the flow
-    const count = Math.round(DURATION * RATE);
-    const flowBefore = await server.sample();
-    const flowStarted = performance.now();
-    const { commits, lateStarts } = await paced(writerClients, next, count, RATE, "flow");
-    const writeSeconds = (performance.now() - flowStarted) / 1000;
-    // Who should get each event: the stage's supplier's tabs, its buyer's all-orders tabs and that order's tabs.
-    const expectedTabs = (target: Target) =>
-      tabs.flatMap((tab, i) =>
-        (tab.roles[0] === "supplier" && tab.userId === target.supplierUser) ||
-        (tab.roles[0] === "buyer" &&
-          tab.userId === target.buyerUser &&
-          (!tab.orderId || tab.orderId === target.orderId))
-          ? [i]
-          : [],
+    const runFlow = async (rate: number) => {
+      arrivals.length = 0;
+      const firstFailure = failures.length;
+      const count = Math.round(DURATION * rate);
+      const flowBefore = await server!.sample();
+      const clientCpuBefore = process.cpuUsage();
+      const flowStarted = performance.now();
+      const { commits, lateStarts } = await paced(writerClients, next, count, rate, `flow${rate}`);
+      const writeSeconds = (performance.now() - flowStarted) / 1000;
+      // Who should get each event: the stage's supplier's tabs, its buyer's all-orders tabs and that order's tabs.
+      const expectedTabs = (target: Target) =>
+        tabs.flatMap((tab, i) =>
+          (tab.roles[0] === "supplier" && tab.userId === target.supplierUser) ||
+          (tab.roles[0] === "buyer" &&
+            tab.userId === target.buyerUser &&
+            (!tab.orderId || tab.orderId === target.orderId))
+            ? [i]
+            : [],
+        );
+      let expectedDeliveries = 0;
+      const expectedByEvent = new Map<string, Set<number>>();
+      for (const [eventId, { target }] of commits) {
+        const expected = new Set(expectedTabs(target));
+        expectedByEvent.set(eventId, expected);
+        expectedDeliveries += expected.size;
+      }
+      const flowArrivals = () => arrivals.filter((arrival) => commits.has(arrival.eventId));
+      // A server that fell behind still delivers after the writes stopped: wait for it (bounded).
+      await until(() => flowArrivals().length >= expectedDeliveries, "every delivery", 120_000).catch(
+        () => undefined,
       );
-    let expectedDeliveries = 0;
-    const expectedByNotes = new Map<string, Set<number>>();
-    for (const [notes, { target }] of commits) {
-      const expected = new Set(expectedTabs(target));
-      expectedByNotes.set(notes, expected);
-      expectedDeliveries += expected.size;
-    }
-    const flowArrivals = () => arrivals.filter((arrival) => arrival.notes.startsWith("flow-"));
-    await until(() => flowArrivals().length >= expectedDeliveries, "every delivery", 30_000).catch(
-      () => undefined,
-    );
-    await sleep(1_000);
-    const flowAfter = await server.sample();
+      await sleep(1_000);
+      const flowAfter = await server!.sample();
+      const flowMs = performance.now() - flowStarted;
+      const clientCpu = process.cpuUsage(clientCpuBefore);
+      const lastWrite = Math.max(...[...commits.values()].map((commit) => commit.at));
+      const lastArrival = Math.max(...flowArrivals().map((arrival) => arrival.at));
 
-    const latencies: number[] = [];
-    let unexpected = 0;
-    let duplicates = 0;
-    const seen = new Set<string>();
-    for (const arrival of flowArrivals()) {
-      const commit = commits.get(arrival.notes);
-      const key = `${arrival.notes}#${arrival.tab}`;
-      if (!commit || !expectedByNotes.get(arrival.notes)?.has(arrival.tab)) {
-        unexpected += 1;
-        continue;
+      const latencies: number[] = [];
+      let unexpected = 0;
+      let duplicates = 0;
+      const seen = new Set<string>();
+      for (const arrival of flowArrivals()) {
+        const commit = commits.get(arrival.eventId)!;
+        const key = `${arrival.eventId}#${arrival.tab}`;
+        if (!expectedByEvent.get(arrival.eventId)?.has(arrival.tab)) {
+          unexpected += 1;
+          continue;
+        }
+        if (seen.has(key)) {
+          duplicates += 1;
+          continue;
+        }
+        seen.add(key);
+        latencies.push(arrival.at - commit.at);
       }
-      if (seen.has(key)) {
-        duplicates += 1;
-        continue;
-      }
-      seen.add(key);
-      latencies.push(arrival.at - commit.at);
-    }
-    const flow = {
-      events: commits.size,
-      seconds: round(writeSeconds, 1),
-      eventsPerSecond: round(commits.size / writeSeconds, 1),
-      writerLateStarts: lateStarts,
-      expectedDeliveries,
-      delivered: seen.size,
-      missing: expectedDeliveries - seen.size,
-      unexpected,
-      duplicates,
-      latency: percentiles(latencies),
-      statementsPerEvent: round((flowAfter.statements - flowBefore.statements) / commits.size),
-      roundTripsPerEvent: round((flowAfter.roundTrips - flowBefore.roundTrips) / commits.size),
-      serverRssMB: round(flowAfter.rss / 1024 / 1024, 1),
-      subscriberFailures: failures.slice(0, 10),
+      return {
+        rate,
+        events: commits.size,
+        seconds: round(writeSeconds, 1),
+        eventsPerSecond: round(commits.size / writeSeconds, 1),
+        writerLateStarts: lateStarts,
+        expectedDeliveries,
+        delivered: seen.size,
+        missing: expectedDeliveries - seen.size,
+        unexpected,
+        duplicates,
+        latency: percentiles(latencies),
+        /** How long deliveries went on after the last write: a server that keeps up drains at once. */
+        drainAfterLastWriteMs: round(lastArrival - lastWrite, 0),
+        serverCpuMsPerEvent: round((flowAfter.cpuMs - flowBefore.cpuMs) / commits.size),
+        serverCpuShare: round((flowAfter.cpuMs - flowBefore.cpuMs) / flowMs, 2),
+        clientCpuShare: round((clientCpu.user + clientCpu.system) / 1000 / flowMs, 2),
+        statementsPerEvent: round((flowAfter.statements - flowBefore.statements) / commits.size),
+        roundTripsPerEvent: round((flowAfter.roundTrips - flowBefore.roundTrips) / commits.size),
+        serverRssMB: round(flowAfter.rss / 1024 / 1024, 1),
+        subscriberFailureCount: failures.length - firstFailure,
+        subscriberFailures: failures.slice(firstFailure, firstFailure + 5),
+      };
     };
-    console.log("flow:", JSON.stringify(flow));
+    const flows = [];
+    for (const rate of RATES) {
+      flows.push(await runFlow(rate));
+      console.log("flow:", JSON.stringify(flows.at(-1)));
+    }
 
     await Promise.all(subscribers.splice(0).map((subscriber) => subscriber.stop()));
     await until(async () => (await server!.sample()).realtime.subscriptions === 0, "subscribers gone");
@@ -708,6 +782,7 @@ async function main(): Promise<void> {
       const opened = Array.from({ length: tabsOfOne }, (_, i) =>
         openTab(server!.url, token, null, i, (a) => got.push(a), failures),
       );
+      for (const tab of opened) tab.subscribe();
       await until(async () => (await server!.sample()).realtime.subscriptions === tabsOfOne, "audience tabs");
       const before = await server!.sample();
       const { commits: sent } = await paced(
@@ -779,10 +854,17 @@ async function main(): Promise<void> {
         cpus: os.cpus().length,
         cpu: os.cpus()[0]?.model,
         memoryGB: round(os.totalmem() / 1024 ** 3, 1),
-        loadAverage: os.loadavg().map((value) => round(value)),
+        /** 1, 5 and 15 minutes, at the start and at the end: the machine is shared. */
+        loadAverage: { start: loadAtStart, end: os.loadavg().map((value) => round(value)) },
         node: process.version,
       },
-      settings: { scale: SCALE, duration: DURATION, rate: RATE, subscribers: SUBSCRIBERS, poolMax: POOL_MAX },
+      settings: {
+        scale: SCALE,
+        duration: DURATION,
+        rates: RATES,
+        subscribers: SUBSCRIBERS,
+        poolMax: POOL_MAX,
+      },
       sizes: sizes[0],
       audience: {
         suppliers: suppliers.length,
@@ -800,7 +882,7 @@ async function main(): Promise<void> {
       },
       targets: { p99ms: 50, idleKBPerSubscriber: 20 },
       idle: perSubscriber,
-      flow,
+      flows,
       oneAudience: audiences,
       writes,
     };

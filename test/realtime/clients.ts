@@ -412,7 +412,7 @@ let pokes = 0;
  */
 export async function untilLive<T>(
   stream: Stream<T>,
-  poke: (marker: string) => Promise<void>,
+  poke: (marker: string) => Promise<unknown>,
   isMarker: (item: T) => boolean,
   { everyMs = 750, timeoutMs = DELIVERY_TIMEOUT_MS * 3 } = {},
 ): Promise<void> {
