@@ -71,6 +71,12 @@ export class Stream<T> {
   readonly items: T[] = [];
   readonly errors: unknown[] = [];
   end: StreamEnd | undefined;
+  /**
+   * Whether an error result (a `next` carrying errors) ends the stream here
+   * (the default: tests fail fast on one). graphql-ws itself goes on after
+   * one; a test that checks what follows an error result turns this off.
+   */
+  endOnErrorResult = true;
   private listeners = new Set<() => void>();
 
   constructor(
@@ -88,6 +94,13 @@ export class Stream<T> {
   fail(error: unknown): void {
     this.errors.push(error);
     this.finish({ completed: false, error });
+  }
+
+  /** A result with errors: recorded; the end of the stream unless `endOnErrorResult` is off. */
+  errorResult(errors: unknown): void {
+    if (this.endOnErrorResult) return this.fail(errors);
+    this.errors.push(errors);
+    this.wake();
   }
 
   finish(end: StreamEnd): void {
@@ -284,7 +297,7 @@ export function openSocket(httpUrl: string, options: SocketOptions = {}): Realti
         { query, variables },
         {
           next: (result) => {
-            if (result.errors?.length) stream.fail(result.errors);
+            if (result.errors?.length) stream.errorResult(result.errors);
             else if (result.data) stream.push(Object.values(result.data)[0] as T);
           },
           error: (error) => stream.fail(error),
@@ -348,7 +361,7 @@ export function sseSubscribe<T>(
           }
           if (!message.data) continue; // a keep-alive comment
           const result = JSON.parse(message.data) as { data?: Record<string, T>; errors?: unknown[] };
-          if (result.errors?.length) stream.fail(result.errors);
+          if (result.errors?.length) stream.errorResult(result.errors);
           else if (result.data) stream.push(Object.values(result.data)[0] as T);
         }
       }
