@@ -137,7 +137,8 @@ const CLOCK_TICKS_PER_SECOND =
 function cpuMs(pid: number | undefined): number {
   if (!pid) return 0;
   // Fields after the command name's closing parenthesis; utime and stime are the 14th and 15th of the line.
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
@@ -157,7 +158,7 @@ function databaseCpuMs(postmasterPid: number | undefined): number {
     } catch {
       continue; // ended meanwhile
     }
-    const fields = stat.split(") ")[1]!.split(" ");
+    const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
     const pid = Number(entry);
     // fields[1] is the parent; utime, stime, cutime, cstime are fields[11..14].
     if (pid === postmasterPid) ticks += fields.slice(11, 15).reduce((n, value) => n + Number(value), 0);
@@ -347,6 +348,12 @@ async function main(): Promise<void> {
       ? ["loomline", "floor", "postgraphile"]
       : ["loomline", "floor"];
 
+    // PostgreSQL's CPU since `before`, per request; undefined when not measurable (no embedded server, or
+    // a backend that ended meanwhile took its time along: the sum then goes down).
+    const databaseCpuPerRequest = (before: number, requests: number): number | undefined => {
+      const spent = databaseCpuMs(database.postmasterPid) - before;
+      return database.postmasterPid && spent >= 0 ? round(spent / Math.max(1, requests)) : undefined;
+    };
     const tokens = createTokenService(config);
     const bearer = async (caller: Caller) =>
       `Bearer ${(await tokens.issueAccessToken({ userId: caller.userId, roles: caller.roles })).token}`;
@@ -606,9 +613,7 @@ async function main(): Promise<void> {
           const measured = await load(base[system] + form.path, CONNECTIONS, { headers, body: form.body });
           const requests = Math.max(1, measured.requests);
           const serverCpuMsPerRequest = round((cpuMs(pids[system]) - cpuBefore) / requests);
-          const databaseCpuMsPerRequest = round(
-            (databaseCpuMs(database.postmasterPid) - databaseBefore) / requests,
-          );
+          const databaseCpuMsPerRequest = databaseCpuPerRequest(databaseBefore, requests);
           rss[system] = Math.max(rss[system], rssMb(pids[system]));
           runs.push({ system, workload, ...measured, serverCpuMsPerRequest, databaseCpuMsPerRequest });
           console.log(
@@ -681,9 +686,7 @@ async function main(): Promise<void> {
         workload: "W4",
         ...w4,
         serverCpuMsPerRequest: round((cpuMs(pids.loomline) - w4Cpu[0]) / Math.max(1, w4.requests)),
-        databaseCpuMsPerRequest: round(
-          (databaseCpuMs(database.postmasterPid) - w4Cpu[1]) / Math.max(1, w4.requests),
-        ),
+        databaseCpuMsPerRequest: databaseCpuPerRequest(w4Cpu[1], w4.requests),
       });
       w4Refused = refused;
       console.log(
@@ -714,9 +717,7 @@ async function main(): Promise<void> {
         workload: "W5",
         ...w5,
         serverCpuMsPerRequest: round((cpuMs(pids.loomline) - w5Cpu[0]) / Math.max(1, w5.requests)),
-        databaseCpuMsPerRequest: round(
-          (databaseCpuMs(database.postmasterPid) - w5Cpu[1]) / Math.max(1, w5.requests),
-        ),
+        databaseCpuMsPerRequest: databaseCpuPerRequest(w5Cpu[1], w5.requests),
       });
       rss.loomline = Math.max(rss.loomline, rssMb(pids.loomline));
       w5Refused = refused;
@@ -729,13 +730,12 @@ async function main(): Promise<void> {
     const summary = (system: System, workload: string) => {
       const mine = runs.filter((run) => run.system === system && run.workload === workload);
       if (mine.length === 0) return null;
-      const requests = Math.max(
-        1,
-        mine.reduce((n, run) => n + run.requests, 0),
-      );
       // Over all rounds: CPU time of the server process, and of PostgreSQL, per request.
-      const perRequest = (of: (run: Run) => number | undefined) =>
-        round(mine.reduce((n, run) => n + (of(run) ?? 0) * run.requests, 0) / requests);
+      const perRequest = (of: (run: Run) => number | undefined) => {
+        const measured = mine.filter((run) => of(run) !== undefined);
+        const total = measured.reduce((n, run) => n + run.requests, 0);
+        return total > 0 ? round(measured.reduce((n, run) => n + of(run)! * run.requests, 0) / total) : null;
+      };
       const p50s = mine.map((run) => run.p50ms).sort((a, b) => a - b);
       return {
         perSecond: Math.round(mine.reduce((n, run) => n + run.requests, 0) / (DURATION * mine.length)),
@@ -771,7 +771,7 @@ async function main(): Promise<void> {
           p99VsPostgraphile: peer ? round(loomline.p99ms / peer.p99ms) : null,
           // Server CPU per request, PostGraphile's over Loomline's (above 1: Loomline spends less).
           cpuPerRequestPostgraphileVsLoomline:
-            peer && loomline.serverCpuMsPerRequest
+            peer?.serverCpuMsPerRequest && loomline.serverCpuMsPerRequest
               ? round(peer.serverCpuMsPerRequest / loomline.serverCpuMsPerRequest)
               : null,
         },
