@@ -222,6 +222,48 @@ describe("a buyer", () => {
   });
 });
 
+describe("naming another's order or supplier order", () => {
+  test("yields none of its events: a buyer on another buyer's order, a supplier on another's supplier order", async () => {
+    const { world, stages, db } = rt;
+    const b = await connect("buyerB");
+    const south = await connect("southOwner");
+    const a = await connect("buyerA");
+    const watchers = [
+      b.subscribe<StageEvent>(STAGE_EVENTS, { orderId: gid("Order", world.orders.a1) }, "buyerB on order a1"),
+      south.subscribe<StageEvent>(
+        STAGE_EVENTS,
+        { supplierOrderId: gid("SupplierOrder", world.supplierOrders.a1North) },
+        "southOwner on a1North",
+      ),
+    ];
+    // Each watcher's socket also carries a subscription of its own, for the live check and the marker.
+    const ownB = b.subscribe<StageEvent>(STAGE_EVENTS, {}, "buyerB dashboard");
+    const ownSouth = south.subscribe<StageEvent>(STAGE_EVENTS, {}, "south dashboard");
+    const owner = a.subscribe<StageEvent>(
+      STAGE_EVENTS,
+      { orderId: gid("Order", world.orders.a1) },
+      "buyerA on a1",
+    );
+    await untilStageLive(ownB, db.adminUrl, stages.b1South[7]!);
+    await untilStageLive(ownSouth, db.adminUrl, stages.b1South[7]!);
+    await untilStageLive(owner, db.adminUrl, stages.a1North[7]!);
+
+    await adminRows(db.adminUrl, "update production_stages set notes = 'not for B or South' where id = $1", [
+      stages.a1North[1],
+    ]);
+    await owner.waitFor(stageEvent(stages.a1North[1]!, "not for B or South"));
+    await adminRows(db.adminUrl, "update production_stages set notes = 'marker after' where id = $1", [
+      stages.b1South[2],
+    ]);
+    await ownB.waitFor(stageEvent(stages.b1South[2]!, "marker after"));
+    await ownSouth.waitFor(stageEvent(stages.b1South[2]!, "marker after"));
+    for (const watcher of watchers) {
+      // Refused at subscribe (an error) or silent: either way, no event of that order.
+      expect({ stream: watcher.label, items: watcher.items }).toEqual({ stream: watcher.label, items: [] });
+    }
+  });
+});
+
 describe("a plain SQL update", () => {
   test("is delivered to the supplier and the buyer, one event per stage of a two-stage transaction", async () => {
     const { world, stages, db } = rt;

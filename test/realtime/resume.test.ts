@@ -177,4 +177,44 @@ describe("after: resumes in commit order", () => {
     // Every cursor differs: a client can resume from any of them.
     expect(new Set(all.map((event) => event.cursor)).size).toBe(all.length);
   });
+
+  test("a replay carries only what the subscriber may read", async () => {
+    const { db, stages, world } = rt;
+    const socket = openSocket(rt.api.url, {
+      serverLogs: () => rt.api.logs,
+      token: await rt.token(world.users.buyerB),
+      label: "buyerB",
+    });
+    sockets.push(socket);
+    await socket.connected;
+    const live = socket.subscribe<StageEvent>(STAGE_EVENTS, {}, "buyerB dashboard");
+    await untilStageLive(live, db.adminUrl, stages.b1South[7]!);
+    // Committed after every live check: the last event before leaving.
+    await touchStage(db.adminUrl, stages.b1South[6]!, "last seen by B");
+    const lastSeen = await live.waitFor(stageEvent(stages.b1South[6]!, "last seen by B"));
+    live.unsubscribe();
+
+    // While away: buyerA's orders change (not buyerB's to read), then buyerB's own.
+    await touchStage(db.adminUrl, stages.a1North[5]!, "buyerA's, while B was away");
+    await touchStage(db.adminUrl, stages.bulk[0]![5]!, "buyerA's too");
+    await touchStage(db.adminUrl, stages.b1South[3]!, "buyerB's, while away");
+
+    const resumed = socket.subscribe<StageEvent>(STAGE_EVENTS, { after: lastSeen.cursor }, "buyerB resumed");
+    await touchStage(db.adminUrl, stages.b1South[4]!, "buyerB's, live");
+    const got = await itemsThrough(resumed, stageEvent(stages.b1South[4]!, "buyerB's, live"));
+    expect(got.map((event) => `${identity(event)} ${event.stage.notes}`)).toEqual([
+      `${gid("ProductionStage", stages.b1South[3]!)} UPDATED buyerB's, while away`,
+      `${gid("ProductionStage", stages.b1South[4]!)} UPDATED buyerB's, live`,
+    ]);
+  });
+
+  test("a cursor that is not one of the server's is refused with BAD_USER_INPUT", async () => {
+    const socket = await northSocket("forged cursor");
+    for (const after of ["not-a-cursor", Buffer.from("v1|1:1:|1:1:|1|0").toString("base64url")]) {
+      const stream = socket.subscribe<StageEvent>(STAGE_EVENTS, { after }, `after ${after}`);
+      await stream.ended();
+      expect(stream.items).toEqual([]);
+      expect(JSON.stringify(stream.errors)).toMatch(/BAD_USER_INPUT/);
+    }
+  });
 });
