@@ -210,7 +210,12 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
       useInputGuard(),
       useSessionMutationGuard(),
       useRequestTransaction({ prisma, timings }),
-      useSharedSubscriptionExecution({ prisma, timings }),
+      // Half the pool at most for events, the rest stays for requests.
+      useSharedSubscriptionExecution({
+        prisma,
+        timings,
+        concurrency: Math.max(1, Math.floor(config.DATABASE_POOL_MAX / 2)),
+      }),
     ],
   });
 

@@ -1,5 +1,6 @@
 import { Repeater } from "graphql-yoga";
 import type { Context } from "../context";
+import { isConnectionWaitTimeout } from "../db/errors";
 import type { PrismaClient } from "../db/prisma";
 import { type TransactionTimings, withRequestTransaction } from "../db/request-transaction";
 import { clientError } from "../graphql/errors";
@@ -81,7 +82,11 @@ export class Realtime {
     const cursor = request.after ? decodeCursor(request.after, this.#retentionMs) : null;
     const { hub, prisma } = this.#options;
     const [access] = await Promise.all([
-      this.#access(request, context),
+      this.#access(request, context).catch((error: unknown) => {
+        if (!isConnectionWaitTimeout(error)) throw error;
+        context.logger.warn({ err: error }, "no database connection in time to subscribe");
+        throw clientError("SERVICE_UNAVAILABLE", "The service is busy; subscribe again shortly.");
+      }),
       hub.start().catch((error: unknown) => {
         context.logger.warn({ err: error }, "realtime listener unavailable");
         throw clientError("SERVICE_UNAVAILABLE", "Realtime is unavailable; retry shortly.");
