@@ -36,8 +36,10 @@ export interface SharedExecutionOptions {
   concurrency: number;
 }
 
-/** Attempts of one event's execution when the database is momentarily out of reach (no connection in time). */
+/** Attempts of a batch's transaction when the database is momentarily out of reach (no connection in time). */
 const ATTEMPTS = 3;
+/** Events a subscriber may have waiting for resolution or delivery before its stream ends (it resumes by cursor). */
+const MAX_PENDING_RESOLUTIONS = 1_000;
 const RETRY_DELAY_MS = 200;
 
 /**
@@ -70,8 +72,8 @@ class Unavailable extends GraphQLError {
  * thrown error that a transport might pass on unmasked.
  */
 export function useSharedSubscriptionExecution(options: SharedExecutionOptions): Plugin<Context> {
-  const slots = new Semaphore(options.concurrency);
-  const resolutions = new WeakMap<RealtimeEvent, Map<string, Promise<ExecutionResult | null>>>();
+  const batches = new AudienceBatches(options);
+  const resolutions = new WeakMap<RealtimeEvent, Map<string, Promise<Resolution>>>();
   const documentIds = new WeakMap<DocumentNode, number>();
   let nextDocumentId = 0;
   const documentId = (document: DocumentNode) => {
@@ -97,21 +99,37 @@ export function useSharedSubscriptionExecution(options: SharedExecutionOptions):
           if (!byAudience) resolutions.set(event, (byAudience = new Map()));
           let result = byAudience.get(audience);
           if (!result) {
-            result = slots.run(() => executeEvent(options, args, context, event));
+            result = batches.add(audience, args, context, event);
             byAudience.set(audience, result);
           }
           return result;
         };
 
+        // Events are taken from the source as they arrive and their
+        // resolution starts at once (so the events of one read, or of a
+        // backlog, reach the batcher together); results go out in order.
         return new Repeater<ExecutionResult>(async (push, stop) => {
           const events = source[Symbol.asyncIterator]();
-          const stopped = stop.then(() => ({ done: true as const, value: undefined }));
-          void stopped.then(() => events.return?.());
+          // Ending the source settles its pending next() as done (a Repeater
+          // does): the reader needs no race against the stop, which would
+          // leave one reaction per event on a promise that lives as long as the stream.
+          void stop.then(() => events.return?.());
+          const pending = new OrderedQueue<Resolution>();
+          void (async () => {
+            try {
+              for (;;) {
+                const next = await events.next();
+                if (next.done) break;
+                if (pending.size >= MAX_PENDING_RESOLUTIONS) throw new Unavailable();
+                pending.add(resolve(next.value));
+              }
+              pending.close();
+            } catch (error) {
+              pending.close(error);
+            }
+          })();
           try {
-            for (;;) {
-              const next = await Promise.race([events.next(), stopped]);
-              if (next.done) break;
-              const result = await resolve(next.value);
+            for await (const result of pending) {
               if (result instanceof Unavailable) throw result;
               if (result) await push(result);
             }
@@ -125,53 +143,143 @@ export function useSharedSubscriptionExecution(options: SharedExecutionOptions):
   };
 }
 
+type Resolution = ExecutionResult | Unavailable | null;
+
+interface BatchItem {
+  event: RealtimeEvent;
+  settle(resolution: Resolution): void;
+}
+
 /**
- * One event, executed as the subscriber in its own read-only transaction;
- * null when it is not theirs to read; Unavailable when no connection could
- * be had, after a few attempts.
+ * The events an audience is waiting for, resolved together: all the events
+ * asked for in one turn of the event loop (one read of the log, or a
+ * backlog after a burst) run in one read-only transaction as the
+ * subscriber, one execution each. A quiet stream pays one transaction per
+ * event; a busy one pays the transaction's opening and commit once per
+ * batch. At most `concurrency` batches run at once.
  */
-async function executeEvent(
-  options: SharedExecutionOptions,
-  args: ExecutionArgs,
-  context: Context,
-  event: RealtimeEvent,
-): Promise<ExecutionResult | Unavailable | null> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await executeOnce(options, args, context, event);
-    } catch (error) {
-      if (!isConnectionWaitTimeout(error)) return { errors: [asGraphQLError(error)] };
-      if (attempt === ATTEMPTS) {
-        context.logger.warn({ err: error, eventId: event.id }, "realtime event not resolved: no connection");
-        return new Unavailable();
-      }
-      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
+class AudienceBatches {
+  readonly #options: SharedExecutionOptions;
+  readonly #slots: Semaphore;
+  readonly #open = new Map<string, { args: ExecutionArgs; context: Context; items: BatchItem[] }>();
+
+  constructor(options: SharedExecutionOptions) {
+    this.#options = options;
+    this.#slots = new Semaphore(options.concurrency);
+  }
+
+  add(audience: string, args: ExecutionArgs, context: Context, event: RealtimeEvent): Promise<Resolution> {
+    let batch = this.#open.get(audience);
+    if (!batch) {
+      const opened = { args, context, items: [] as BatchItem[] };
+      this.#open.set(audience, (batch = opened));
+      setImmediate(() => {
+        this.#open.delete(audience);
+        void this.#slots.run(() => this.#run(opened.args, opened.context, opened.items));
+      });
     }
+    const items = batch.items;
+    return new Promise((settle) => items.push({ event, settle }));
+  }
+
+  /**
+   * Runs the items in one transaction. An execution that fails (not a
+   * skipped event) may have aborted the transaction: its item settles with
+   * its errors and the rest run again in a fresh one. No connection in
+   * time: retried, then every item settles as Unavailable.
+   */
+  async #run(args: ExecutionArgs, context: Context, items: BatchItem[]): Promise<void> {
+    let left = items;
+    for (let attempt = 1; left.length > 0;) {
+      try {
+        left = await this.#transaction(args, context, left);
+        attempt = 1;
+      } catch (error) {
+        if (!isConnectionWaitTimeout(error)) {
+          for (const item of left) item.settle({ errors: [asGraphQLError(error)] });
+          return;
+        }
+        if (attempt === ATTEMPTS) {
+          context.logger.warn(
+            { err: error, events: left.length },
+            "realtime events not resolved: no connection",
+          );
+          for (const item of left) item.settle(new Unavailable());
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
+        attempt += 1;
+      }
+    }
+  }
+
+  /** Settles items in order until one fails; returns those still to run. */
+  async #transaction(args: ExecutionArgs, context: Context, items: BatchItem[]): Promise<BatchItem[]> {
+    // A context of its own: per-request caches (loaders, scope results) are
+    // keyed by the context object; one snapshot and one identity for the batch.
+    const eventContext: Context = { ...context, db: new RequestDb() };
+    return withRequestTransaction(
+      this.#options.prisma,
+      { viewer: context.viewer, requestId: context.requestId },
+      { readOnly: true, timings: this.#options.timings },
+      async (tx) => {
+        for (const [index, item] of items.entries()) {
+          const result = (await eventContext.db.within(tx, async () =>
+            execute({ ...args, rootValue: item.event, contextValue: eventContext }),
+          )) as ExecutionResult;
+          const errors = result.errors?.filter((error) => !(error.originalError instanceof SkipEvent)) ?? [];
+          if (result.errors && errors.length === 0) {
+            item.settle(null);
+            continue;
+          }
+          item.settle(result);
+          if (errors.length > 0) return items.slice(index + 1);
+        }
+        return [];
+      },
+    );
   }
 }
 
-async function executeOnce(
-  options: SharedExecutionOptions,
-  args: ExecutionArgs,
-  context: Context,
-  event: RealtimeEvent,
-): Promise<ExecutionResult | null> {
-  // A context of its own: per-request caches (loaders, scope results) are
-  // keyed by the context object, and the transaction slot is per execution.
-  const eventContext: Context = { ...context, db: new RequestDb() };
-  const result = await withRequestTransaction(
-    options.prisma,
-    { viewer: context.viewer, requestId: context.requestId },
-    { readOnly: true, timings: options.timings },
-    (tx) =>
-      eventContext.db.within(
-        tx,
-        async () =>
-          (await execute({ ...args, rootValue: event, contextValue: eventContext })) as ExecutionResult,
-      ),
-  );
-  if (result.errors?.some((error) => error.originalError instanceof SkipEvent)) return null;
-  return result;
+/**
+ * The resolutions of one subscriber's events, awaited in arrival order:
+ * `for await` yields each once it has settled. By hand: a queue whose
+ * producer runs ahead of its consumer, closable with an error.
+ */
+class OrderedQueue<T> implements AsyncIterable<T> {
+  readonly #items: Promise<T>[] = [];
+  #closed: { error?: unknown } | null = null;
+  #wake: (() => void) | null = null;
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  add(item: Promise<T>): void {
+    this.#items.push(item);
+    this.#wake?.();
+  }
+
+  close(error?: unknown): void {
+    this.#closed = error === undefined ? {} : { error };
+    this.#wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+    for (;;) {
+      const next = this.#items.shift();
+      if (next) {
+        yield await next;
+        continue;
+      }
+      if (this.#closed) {
+        if (this.#closed.error !== undefined) throw this.#closed.error;
+        return;
+      }
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+      this.#wake = null;
+    }
+  }
 }
 
 /**
