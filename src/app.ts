@@ -125,6 +125,7 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
       logger,
       retentionHours: config.REALTIME_EVENT_RETENTION_HOURS,
       statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      healthIntervalMs: config.REALTIME_POLL_INTERVAL_MS,
       ...(onQuery
         ? { onStatement: () => onQuery({ query: "-- realtime listener", durationMs: 0 } as QueryEvent) }
         : {}),

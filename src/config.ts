@@ -124,6 +124,12 @@ const configSchema = z.object({
     .min(24)
     .max(24 * 30)
     .default(48),
+  /**
+   * How often the realtime listener reads the event log without a wake-up:
+   * its health check, and the delivery path when the database is set to
+   * `loomline.realtime_notify = off` (migration 019).
+   */
+  REALTIME_POLL_INTERVAL_MS: z.coerce.number().int().min(20).max(60_000).default(5_000),
   /** How long a new WebSocket may wait before its graphql-ws `connection_init` (then 4408). */
   REALTIME_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Subscriptions one WebSocket may hold at once. */

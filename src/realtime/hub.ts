@@ -15,8 +15,10 @@ import { encodeCursor } from "./cursor";
  * - Every instance listens itself: NOTIFY reaches every session on the
  *   database, and the log, not the notification, is what gets delivered,
  *   so an instance needs nothing from the others (no Redis hop, no leader).
- * - The same read runs every HEALTH_INTERVAL_MS: a dead connection is found
- *   within that time, and a lost notification costs at most that delay.
+ * - The same read runs every `healthIntervalMs` (REALTIME_POLL_INTERVAL_MS):
+ *   a dead connection is found within that time, a lost notification costs
+ *   at most that delay, and a database that does not NOTIFY (migration 019)
+ *   is read at that pace.
  * - When the connection fails it reconnects with backoff and reads on from
  *   the last interval's end: events committed during the outage (a database
  *   restart included) are delivered then; PostgreSQL replays nothing.
@@ -92,6 +94,7 @@ export interface EventHubOptions {
   retentionHours: number;
   /** Statement timeout of the listener's reads. */
   statementTimeoutMs: number;
+  /** Reads of the log without a wake-up (health check; the delivery path when NOTIFY is off). */
   healthIntervalMs?: number;
   /** Counts the hub's statements (benchmarks, tests). */
   onStatement?: () => void;

@@ -156,6 +156,24 @@ test("NOTIFY wakes listeners once per transaction, with the transaction id only"
   });
 });
 
+test("with loomline.realtime_notify off, the event is written but nobody is woken (019)", async () => {
+  const stage = await stageOf(SO.north, 4);
+  await loginRole(async (listener) => {
+    const received: string[] = [];
+    listener.on("notification", (message) => received.push(message.payload ?? ""));
+    await listener.query("listen loomline_events");
+    await withAdminClient(database.adminUrl, async (client) => {
+      await client.query("begin");
+      await client.query("set local loomline.realtime_notify = 'off'");
+      await client.query("update production_stages set notes = 'quiet' where id = $1", [stage]);
+      await client.query("commit");
+    });
+    await listener.query("select 1");
+    expect(received).toEqual([]);
+  });
+  expect(await events("entity_id = $1 and kind = 'updated'", [stage])).toHaveLength(1);
+});
+
 test("intervals deliver in commit order: a transaction that took the lower id but committed later is not skipped", async () => {
   const [first, second] = [await stageOf(SO.south, 1), await stageOf(SO.other, 1)];
   await loginRole(async (reader) => {
