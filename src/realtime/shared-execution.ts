@@ -59,9 +59,10 @@ class Unavailable extends GraphQLError {
  *
  * graphql-js' `subscribe` executes the selection for every subscriber and
  * every event; with 1,000 dashboards of one supplier that is 1,000
- * transactions per event. Here each event is executed in one read-only
- * transaction under the subscriber's identity (RLS decides, as for any
- * query), and the result is shared by every subscriber with the same
+ * transactions per event. Here each event is executed once per audience,
+ * as the subscriber, in a read-only transaction (RLS decides, as for any
+ * query; events of an audience that arrive together share one: see
+ * AudienceBatches), and the result is shared by every subscriber with the same
  * identity (its signed claims, without the request-specific parts), the
  * same document, variables and operation: they would get the same answer.
  * The cache is keyed by the event object the hub hands to all of them, so
