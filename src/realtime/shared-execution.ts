@@ -193,7 +193,10 @@ class AudienceBatches {
     let left = items;
     for (let attempt = 1; left.length > 0;) {
       try {
-        left = await this.#transaction(args, context, left);
+        const resolved = await this.#transaction(args, context, left);
+        // Settled once committed: a subscriber never sees a result whose transaction is still open.
+        for (const [index, resolution] of resolved.entries()) left[index]!.settle(resolution);
+        left = left.slice(resolved.length);
         attempt = 1;
       } catch (error) {
         if (!isConnectionWaitTimeout(error)) {
@@ -214,8 +217,11 @@ class AudienceBatches {
     }
   }
 
-  /** Settles items in order until one fails; returns those still to run. */
-  async #transaction(args: ExecutionArgs, context: Context, items: BatchItem[]): Promise<BatchItem[]> {
+  /**
+   * Resolves items in order, up to and including the first that fails (it
+   * may have aborted the transaction): the caller runs the rest again.
+   */
+  async #transaction(args: ExecutionArgs, context: Context, items: BatchItem[]): Promise<Resolution[]> {
     // A context of its own: per-request caches (loaders, scope results) are
     // keyed by the context object; one snapshot and one identity for the batch.
     const eventContext: Context = { ...context, db: new RequestDb() };
@@ -224,19 +230,16 @@ class AudienceBatches {
       { viewer: context.viewer, requestId: context.requestId },
       { readOnly: true, timings: this.#options.timings },
       async (tx) => {
-        for (const [index, item] of items.entries()) {
+        const resolved: Resolution[] = [];
+        for (const item of items) {
           const result = (await eventContext.db.within(tx, async () =>
             execute({ ...args, rootValue: item.event, contextValue: eventContext }),
           )) as ExecutionResult;
           const errors = result.errors?.filter((error) => !(error.originalError instanceof SkipEvent)) ?? [];
-          if (result.errors && errors.length === 0) {
-            item.settle(null);
-            continue;
-          }
-          item.settle(result);
-          if (errors.length > 0) return items.slice(index + 1);
+          resolved.push(result.errors && errors.length === 0 ? null : result);
+          if (errors.length > 0) break;
         }
-        return [];
+        return resolved;
       },
     );
   }
