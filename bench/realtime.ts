@@ -515,7 +515,7 @@ async function originalPublish(admin: pg.Client): Promise<string> {
   }
   if (!NOTIFY_LINE.test(current) || !/insert into events/.test(current)) {
     throw new Error(
-      `${PUBLISH_SIGNATURE} is not as migration 017 made it; drop database ${DATABASE} and rerun`,
+      `${PUBLISH_SIGNATURE} is not as migrated (no NOTIFY line or no event insert); drop database ${DATABASE} and rerun`,
     );
   }
   writeFileSync(PUBLISH_BACKUP, current);
@@ -825,7 +825,11 @@ async function main(): Promise<void> {
     } finally {
       await admin.query(original);
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const median = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const middle = Math.floor(sorted.length / 2);
+      return sorted.length % 2 ? sorted[middle]! : Math.round((sorted[middle - 1]! + sorted[middle]!) / 2);
+    };
     const writes = {
       writers: WRITERS,
       secondsEach: WRITE_SECONDS,
