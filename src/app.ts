@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, Server } from "node:http";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
-import { GraphQLError } from "graphql";
+import { GraphQLError, execute as graphqlJsExecute } from "graphql";
 import { type Plugin, type YogaServerInstance, createYoga, useReadinessCheck } from "graphql-yoga";
 import { type Authenticator, createAuthenticator } from "./auth/authenticate";
 import type { ClientInfo } from "./auth/request-auth";
@@ -210,6 +210,7 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
       }),
       useInputGuard(),
       useSessionMutationGuard(),
+      useGraphqlJsExecute(),
       useRequestTransaction({ prisma, timings }),
       // Half the pool at most for events, the rest stays for requests.
       useSharedSubscriptionExecution({
@@ -321,6 +322,19 @@ function useRequestLifecycle(logger: Logger, requestIdOf: (request: Request) => 
         },
         "request completed",
       );
+    },
+  };
+}
+
+/**
+ * graphql-js' own `execute` instead of Yoga's default (@graphql-tools'
+ * normalizedExecutor, which adds @defer/@stream support we do not enable):
+ * the latter was a quarter of the server's CPU in a profile of W1.
+ */
+function useGraphqlJsExecute(): Plugin {
+  return {
+    onExecute({ setExecuteFn }) {
+      setExecuteFn(graphqlJsExecute);
     },
   };
 }
