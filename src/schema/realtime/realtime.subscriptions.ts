@@ -1,3 +1,4 @@
+import { type GraphQLResolveInfo, Kind } from "graphql";
 import { builder } from "../../builder";
 import type { Context } from "../../context";
 import { parseUuid } from "../../graphql/node-id";
@@ -91,7 +92,7 @@ builder.subscriptionFields((t) => ({
         },
         context,
       ),
-    resolve: (event, _args, context) => visibleEvent(event, context),
+    resolve: (event, _args, context, info) => visibleEvent(event, context, info),
   }),
   orderStatusChanged: t.field({
     type: OrderStatusEvent,
@@ -108,7 +109,7 @@ builder.subscriptionFields((t) => ({
         },
         context,
       ),
-    resolve: (event, _args, context) => visibleEvent(event, context),
+    resolve: (event, _args, context, info) => visibleEvent(event, context, info),
   }),
   notificationReceived: t.prismaField({
     type: "Notification",
@@ -131,19 +132,37 @@ builder.subscriptionFields((t) => ({
 /**
  * The event, if the subscriber may read the row it is about (RLS, as the
  * subscriber); otherwise it is skipped for this subscriber. Asked whatever
- * the client selected, so no field of the event is ever sent without it.
+ * the client selected, so no field of the event is ever sent without it —
+ * except where the selection itself reads that row: a stage event's
+ * `stage`, an order status event's `order` (the history row's policies are
+ * the order's), selected plainly (no @skip/@include, not in a fragment),
+ * answer the same question in the same statement (null: the event is skipped).
  */
-async function visibleEvent(event: RealtimeEvent, context: Context): Promise<RealtimeEvent> {
+async function visibleEvent(
+  event: RealtimeEvent,
+  context: Context,
+  info: GraphQLResolveInfo,
+): Promise<RealtimeEvent> {
   const where = { where: { id: event.entityId }, select: { id: true } } as const;
   const tx = context.db.tx;
-  const row =
-    event.topic === "stage"
-      ? await tx.productionStage.findUnique(where)
-      : event.topic === "order_status"
-        ? await tx.orderStatusHistory.findUnique(where)
-        : null;
-  readable(row);
+  if (event.topic === "stage") {
+    if (!selectsPlainly(info, "stage")) readable(await tx.productionStage.findUnique(where));
+  } else if (event.topic === "order_status") {
+    if (!selectsPlainly(info, "order")) readable(await tx.orderStatusHistory.findUnique(where));
+  } else {
+    throw new SkipEvent();
+  }
   return event;
+}
+
+/** The subscription field's own selection has `name`, unconditionally. */
+function selectsPlainly(info: GraphQLResolveInfo, name: string): boolean {
+  return info.fieldNodes.every((node) =>
+    (node.selectionSet?.selections ?? []).some(
+      (selection) =>
+        selection.kind === Kind.FIELD && selection.name.value === name && !selection.directives?.length,
+    ),
+  );
 }
 
 async function orderOf<Q extends object>(query: Q, event: RealtimeEvent, context: Context) {
