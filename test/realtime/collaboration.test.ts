@@ -1,7 +1,7 @@
 import { adminRows } from "../helpers/database";
 import { stopOrderWorld } from "../graphql/orders.scenario";
-import { type RealtimeSocket, type Stream, openSocket, untilLive } from "./clients";
-import { type RealtimeWorld, startRealtimeWorld } from "./world";
+import { type RealtimeSocket, type Stream, untilLive } from "./clients";
+import { type RealtimeWorld, startRealtimeWorld, connectAs } from "./world";
 
 /**
  * notificationReceived and messageReceived: a user receives their own
@@ -43,13 +43,7 @@ async function subscribe<T>(
   user: keyof RealtimeWorld["world"]["users"],
   query: string,
 ): Promise<{ stream: Stream<T>; socket: RealtimeSocket }> {
-  const socket = openSocket(rt.api.url, {
-    serverLogs: () => rt.api.logs,
-    token: await rt.token(rt.world.users[user]),
-    label: user,
-  });
-  sockets.push(socket);
-  await socket.connected;
+  const socket = await connectAs(rt, user, sockets);
   return { socket, stream: socket.subscribe<T>(query, {}, `${user} ${query.split("{")[1]!.trim()}`) };
 }
 

@@ -9,12 +9,11 @@ import {
   type StageEvent,
   type Stream,
   gid,
-  openSocket,
   stageEvent,
   untilLive,
   untilStageLive,
 } from "./clients";
-import { type RealtimeWorld, startRealtimeWorld, toggleOrderStatus } from "./world";
+import { type RealtimeWorld, startRealtimeWorld, toggleOrderStatus, connectAs } from "./world";
 
 /**
  * Who receives what (issue 11, items 4 and 6), over real WebSockets to the
@@ -40,16 +39,7 @@ afterEach(async () => {
 
 afterAll(() => stopOrderWorld({ api: rt?.api, db: rt?.db }));
 
-async function connect(user: keyof RealtimeWorld["world"]["users"]): Promise<RealtimeSocket> {
-  const socket = openSocket(rt.api.url, {
-    serverLogs: () => rt.api.logs,
-    token: await rt.token(rt.world.users[user]),
-    label: user,
-  });
-  sockets.push(socket);
-  await socket.connected;
-  return socket;
-}
+const connect = (user: keyof RealtimeWorld["world"]["users"]) => connectAs(rt, user, sockets);
 
 const UPDATE_STAGE = gql(`
   mutation UpdateStage($input: UpdateProductionStageInput!) {

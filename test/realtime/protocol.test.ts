@@ -5,13 +5,12 @@ import {
   STAGE_EVENTS,
   type StageEvent,
   type Stream,
-  openSocket,
   stageEvent,
   touchStage,
   untilStageLive,
   webSocketUrl,
 } from "./clients";
-import { type RealtimeWorld, startRealtimeWorld } from "./world";
+import { type RealtimeWorld, startRealtimeWorld, connectAs } from "./world";
 
 /**
  * The socket's limits (issue 11, item 5) and the promise of item 4: a
@@ -43,16 +42,7 @@ afterEach(async () => {
 
 afterAll(() => stopOrderWorld({ api: rt?.api, db: rt?.db }));
 
-async function supplierSocket(label: string): Promise<RealtimeSocket> {
-  const socket = openSocket(rt.api.url, {
-    serverLogs: () => rt.api.logs,
-    token: await rt.token(rt.world.users.northOwner),
-    label,
-  });
-  sockets.push(socket);
-  await socket.connected;
-  return socket;
-}
+const supplierSocket = (label: string) => connectAs(rt, "northOwner", sockets, label);
 
 /** A raw socket speaking graphql-transport-ws, and its close. */
 function rawSocket(): { socket: WebSocket; closed: Promise<{ code: number; reason: string }> } {

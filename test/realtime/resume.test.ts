@@ -11,7 +11,7 @@ import {
   touchStage,
   untilStageLive,
 } from "./clients";
-import { type RealtimeWorld, startRealtimeWorld } from "./world";
+import { type RealtimeWorld, startRealtimeWorld, connectAs } from "./world";
 
 /**
  * Resuming a stream with `after:` (issue 11, item 2): exactly the events the
@@ -39,16 +39,7 @@ afterEach(async () => {
 
 afterAll(() => stopOrderWorld({ api: rt?.api, db: rt?.db }));
 
-async function northSocket(label: string): Promise<RealtimeSocket> {
-  const socket = openSocket(rt.api.url, {
-    serverLogs: () => rt.api.logs,
-    token: await rt.token(rt.world.users.northOwner),
-    label,
-  });
-  sockets.push(socket);
-  await socket.connected;
-  return socket;
-}
+const northSocket = (label: string) => connectAs(rt, "northOwner", sockets, label);
 
 /**
  * What identifies a delivered stage event here: its stage and kind. Not the

@@ -7,7 +7,7 @@ import {
   signIn,
   worldCipher,
 } from "../graphql/orders.scenario";
-import { stageIdsOf } from "./clients";
+import { type RealtimeSocket, openSocket, stageIdsOf } from "./clients";
 
 /**
  * The order world of the API tests (test/graphql/orders.scenario.ts) with
@@ -95,4 +95,24 @@ export async function toggleOrderStatus(adminUrl: string, orderId: string): Prom
   );
   if (!row) throw new Error(`order ${orderId} is neither in production nor in quality check`);
   return row.status;
+}
+
+/**
+ * A graphql-ws socket of `user` on the world's server, connected (acknowledged);
+ * `opened` collects it for the test file's cleanup.
+ */
+export async function connectAs(
+  rt: RealtimeWorld,
+  user: keyof RealtimeWorld["world"]["users"],
+  opened: RealtimeSocket[],
+  label: string = user,
+): Promise<RealtimeSocket> {
+  const socket = openSocket(rt.api.url, {
+    serverLogs: () => rt.api.logs,
+    token: await rt.token(rt.world.users[user]),
+    label,
+  });
+  opened.push(socket);
+  await socket.connected;
+  return socket;
 }
