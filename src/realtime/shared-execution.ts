@@ -6,12 +6,13 @@ import {
   createSourceEventStream,
   execute,
 } from "graphql";
-import { type Plugin, Repeater } from "graphql-yoga";
+import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context";
 import { isConnectionWaitTimeout } from "../db/errors";
 import { claimsFor } from "../db/identity";
 import type { PrismaClient } from "../db/prisma";
 import { RequestDb, type TransactionTimings, withRequestTransaction } from "../db/request-transaction";
+import { EventStream } from "./event-stream";
 import type { RealtimeEvent } from "./hub";
 
 /**
@@ -87,7 +88,8 @@ export function useSharedSubscriptionExecution(options: SharedExecutionOptions):
     onSubscribe({ setSubscribeFn }) {
       setSubscribeFn(async (args: ExecutionArgs) => {
         const source = await createSourceEventStream(args);
-        if (!isAsyncIterable(source)) return source;
+        // Errors (an ExecutionResult), or a stream not made by src/realtime: as they are.
+        if (!(source instanceof EventStream)) return source;
         const context = args.contextValue as Context;
         const audience = JSON.stringify([
           claimsFor(context.viewer),
@@ -106,39 +108,38 @@ export function useSharedSubscriptionExecution(options: SharedExecutionOptions):
           return result;
         };
 
-        // Events are taken from the source as they arrive and their
-        // resolution starts at once (so the events of one read, or of a
-        // backlog, reach the batcher together); results go out in order.
-        return new Repeater<ExecutionResult>(async (push, stop) => {
-          const events = source[Symbol.asyncIterator]();
-          // Ending the source settles its pending next() as done (a Repeater
-          // does): the reader needs no race against the stop, which would
-          // leave one reaction per event on a promise that lives as long as the stream.
-          void stop.then(() => events.return?.());
-          const pending = new OrderedQueue<Resolution>();
-          void (async () => {
-            try {
-              for (;;) {
-                const next = await events.next();
-                if (next.done) break;
-                if (pending.size >= MAX_PENDING_RESOLUTIONS) throw new Unavailable();
-                pending.add(resolve(next.value));
-              }
-              pending.close();
-            } catch (error) {
-              pending.close(error);
+        // Each event is taken as it arrives and its resolution starts at once
+        // (so the events of one read, or of a backlog, reach the batcher
+        // together); results go out in arrival order, each once the previous
+        // was taken, so a slow client paces its own stream.
+        const results = new EventStream<ExecutionResult>(() => void source.return());
+        let previous: Promise<void> = Promise.resolve();
+        let inFlight = 0;
+        const fail = (error: unknown) => {
+          void results.push({ errors: [asGraphQLError(error)] });
+          results.end();
+        };
+        source.listen(
+          (event) => {
+            if (++inFlight > MAX_PENDING_RESOLUTIONS) {
+              fail(new Unavailable());
+              return Promise.resolve();
             }
-          })();
-          try {
-            for await (const result of pending) {
-              if (result instanceof Unavailable) throw result;
-              if (result) await push(result);
-            }
-          } catch (error) {
-            await push({ errors: [asGraphQLError(error)] });
-          }
-          stop();
-        });
+            const resolution = resolve(event);
+            previous = previous
+              .then(async () => {
+                const result = await resolution;
+                if (result instanceof Unavailable) fail(result);
+                else if (result) await results.push(result);
+              })
+              .finally(() => (inFlight -= 1));
+            return previous;
+          },
+          // The source ended (an expired token, revoked access, a failed
+          // replay): after what is in flight, with its error as the last result.
+          (error) => void previous.then(() => (error === undefined ? results.end() : fail(error))),
+        );
+        return results;
       });
     },
   };
@@ -246,47 +247,6 @@ class AudienceBatches {
 }
 
 /**
- * The resolutions of one subscriber's events, awaited in arrival order:
- * `for await` yields each once it has settled. By hand: a queue whose
- * producer runs ahead of its consumer, closable with an error.
- */
-class OrderedQueue<T> implements AsyncIterable<T> {
-  readonly #items: Promise<T>[] = [];
-  #closed: { error?: unknown } | null = null;
-  #wake: (() => void) | null = null;
-
-  get size(): number {
-    return this.#items.length;
-  }
-
-  add(item: Promise<T>): void {
-    this.#items.push(item);
-    this.#wake?.();
-  }
-
-  close(error?: unknown): void {
-    this.#closed = error === undefined ? {} : { error };
-    this.#wake?.();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
-    for (;;) {
-      const next = this.#items.shift();
-      if (next) {
-        yield await next;
-        continue;
-      }
-      if (this.#closed) {
-        if (this.#closed.error !== undefined) throw this.#closed.error;
-        return;
-      }
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-      this.#wake = null;
-    }
-  }
-}
-
-/**
  * At most `limit` tasks at once, the rest in arrival order. By hand: p-limit,
  * the usual library, is ESM-only since v4 and this project builds CommonJS.
  */
@@ -313,8 +273,4 @@ function asGraphQLError(error: unknown): GraphQLError {
   return error instanceof GraphQLError
     ? error
     : new GraphQLError("Unexpected error.", { originalError: error as Error });
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<RealtimeEvent> {
-  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 }

@@ -1,17 +1,18 @@
-import { Repeater } from "graphql-yoga";
 import type { Context } from "../context";
 import { isConnectionWaitTimeout } from "../db/errors";
 import type { PrismaClient } from "../db/prisma";
 import { type TransactionTimings, withRequestTransaction } from "../db/request-transaction";
 import { clientError } from "../graphql/errors";
 import type { Logger } from "../logger";
-import { decodeCursor } from "./cursor";
+import { type EventCursor, decodeCursor } from "./cursor";
+import { EventStream } from "./event-stream";
 import {
   type EventHub,
   type EventRow,
   type EventTopic,
   type HubSubscription,
   type RealtimeEvent,
+  type ReplayFilter,
 } from "./hub";
 
 /**
@@ -47,8 +48,6 @@ export interface RealtimeOptions {
   logger: Logger;
 }
 
-/** Events a slow subscriber may have pending before its stream is ended (it can resume by cursor). */
-const MAX_PENDING_EVENTS = 1_000;
 /** How long a resume may wait for the listener to catch up (it may be reconnecting). */
 const CATCH_UP_TIMEOUT_MS = 10_000;
 /** setTimeout's longest delay. */
@@ -80,7 +79,7 @@ export class Realtime {
       throw clientError("UNAUTHENTICATED", "Sign in to subscribe.");
     }
     const cursor = request.after ? decodeCursor(request.after, this.#retentionMs) : null;
-    const { hub, prisma } = this.#options;
+    const { hub } = this.#options;
     const [access] = await Promise.all([
       this.#access(request, context).catch((error: unknown) => {
         if (!isConnectionWaitTimeout(error)) throw error;
@@ -103,81 +102,66 @@ export class Realtime {
       everything: access.admin,
     };
     const connection = (context as { realtimeConnection?: RealtimeConnection }).realtimeConnection;
-    const logger = context.logger;
 
-    return new Repeater<RealtimeEvent>(async (push, stop) => {
-      let pending = 0;
-      let live = cursor === null;
-      const held: RealtimeEvent[] = [];
-      const send = (event: RealtimeEvent) => {
-        if (pending >= MAX_PENDING_EVENTS) {
-          logger.warn("realtime subscriber too slow; ending its stream");
-          stop(
-            clientError(
-              "SERVICE_UNAVAILABLE",
-              "The subscriber fell too far behind; resume with its last cursor.",
-            ),
-          );
-          return;
-        }
-        pending += 1;
-        void push(event).then(
-          () => (pending -= 1),
-          () => undefined,
-        );
-      };
-      const end = (code: "UNAUTHENTICATED" | "FORBIDDEN", reason: string) => {
-        if (connection) connection.close(CLOSE_FORBIDDEN, reason);
-        stop(clientError(code, reason));
-      };
-      const subscription: HubSubscription = {
-        ...filter,
-        topics: new Set(filter.topics),
-        deliver: (event) => (live ? send(event) : held.push(event)),
-        revoke: () => end("FORBIDDEN", "Access revoked."),
-      };
-      const boundary = hub.register(subscription);
-      // Timers cap at ~24.8 days; a credential living longer (an API key) is
-      // checked again when the subscription is renewed, not by a timer.
-      const untilExpiry = viewer.expiresAt === undefined ? null : Math.max(0, viewer.expiresAt - Date.now());
-      const expiry =
-        untilExpiry === null || untilExpiry > MAX_TIMER_MS
-          ? null
-          : setTimeout(() => end("UNAUTHENTICATED", "The token has expired."), untilExpiry);
-      expiry?.unref();
-      void stop.then(() => {
-        if (expiry) clearTimeout(expiry);
-        hub.unregister(subscription);
-      });
-
-      if (cursor) {
-        // First the rest of the cursor's own interval, then everything up to
-        // the hub's boundary; what the hub dispatched meanwhile was held.
-        const query = (text: string, values: unknown[]) =>
-          prisma.$queryRawUnsafe<EventRow[]>(text, ...values);
-        let stopped = false;
-        void stop.then(() => (stopped = true));
-        try {
-          for (const interval of [
-            { since: cursor.since, until: cursor.until, afterId: cursor.id },
-            { since: cursor.until, until: boundary.snapshot, afterId: "0" },
-          ]) {
-            // Paced by the consumer: a long replay waits for the client instead of piling up.
-            for await (const event of hub.replay(query, interval, filter)) {
-              if (stopped) return;
-              await push(event);
-            }
-          }
-        } catch (error) {
-          logger.error({ err: error }, "realtime replay failed");
-          stop(error as Error);
-          return;
-        }
-        for (const event of held.splice(0)) send(event);
-        live = true;
-      }
-      await stop;
+    let live = cursor === null;
+    const held: RealtimeEvent[] = [];
+    let expiry: NodeJS.Timeout | null = null;
+    const stream = new EventStream<RealtimeEvent>(() => {
+      if (expiry) clearTimeout(expiry);
+      hub.unregister(subscription);
     });
+    const end = (code: "UNAUTHENTICATED" | "FORBIDDEN", reason: string) => {
+      if (connection) connection.close(CLOSE_FORBIDDEN, reason);
+      stream.end(clientError(code, reason));
+    };
+    const subscription: HubSubscription = {
+      ...filter,
+      topics: topicSet(filter.topics),
+      deliver: (event) => (live ? void stream.push(event) : held.push(event)),
+      revoke: () => end("FORBIDDEN", "Access revoked."),
+    };
+    const boundary = hub.register(subscription);
+    // Timers cap at ~24.8 days; a credential living longer (an API key) is
+    // checked again when the subscription is renewed, not by a timer.
+    const untilExpiry = viewer.expiresAt === undefined ? null : Math.max(0, viewer.expiresAt - Date.now());
+    if (untilExpiry !== null && untilExpiry <= MAX_TIMER_MS) {
+      expiry = setTimeout(() => end("UNAUTHENTICATED", "The token has expired."), untilExpiry);
+      expiry.unref();
+    }
+    if (cursor) void this.#replay(stream, cursor, boundary.snapshot, filter, held).then(() => (live = true));
+    return stream;
+  }
+
+  /**
+   * First the rest of the cursor's own interval, then everything up to the
+   * hub's boundary, paced by the consumer (each push waits until the event
+   * was taken); then what the hub dispatched meanwhile (`held`).
+   */
+  async #replay(
+    stream: EventStream<RealtimeEvent>,
+    cursor: EventCursor,
+    boundary: string,
+    filter: ReplayFilter,
+    held: RealtimeEvent[],
+  ): Promise<void> {
+    const { hub, prisma, logger } = this.#options;
+    const query = (text: string, values: unknown[]) => prisma.$queryRawUnsafe<EventRow[]>(text, ...values);
+    try {
+      for (const interval of [
+        { since: cursor.since, until: cursor.until, afterId: cursor.id },
+        { since: cursor.until, until: boundary, afterId: "0" },
+      ]) {
+        for await (const event of hub.replay(query, interval, filter)) {
+          if (stream.ended) return;
+          await stream.push(event);
+        }
+      }
+    } catch (error) {
+      logger.error({ err: error }, "realtime replay failed");
+      stream.end(error);
+      return;
+    }
+    for (const event of held.splice(0)) void stream.push(event);
   }
 
   /**
@@ -225,4 +209,13 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
       );
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** One Set per list of topics, shared by the subscriptions that watch them. */
+const topicSets = new Map<string, ReadonlySet<EventTopic>>();
+function topicSet(topics: readonly EventTopic[]): ReadonlySet<EventTopic> {
+  const key = topics.join(",");
+  let set = topicSets.get(key);
+  if (!set) topicSets.set(key, (set = new Set(topics)));
+  return set;
 }
