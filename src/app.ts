@@ -127,7 +127,7 @@ export function createApp({ config, logger, apiUrl, onQuery }: AppOptions): App 
       statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
       healthIntervalMs: config.REALTIME_POLL_INTERVAL_MS,
       ...(onQuery
-        ? { onStatement: () => onQuery({ query: "-- realtime listener", durationMs: 0 } as QueryEvent) }
+        ? { onStatement: () => onQuery({ query: "-- realtime listener", params: "[]", durationMs: 0 }) }
         : {}),
     }),
     prisma,

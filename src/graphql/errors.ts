@@ -22,6 +22,17 @@ export function badUserInput(message: string, extensions: Record<string, unknown
 }
 
 /**
+ * Any thrown value as a GraphQL error: itself when it already is one, else
+ * "Unexpected error." carrying the original (masked and logged by the error
+ * policy unless it classifies as part of the contract).
+ */
+export function asGraphQLError(error: unknown): GraphQLError {
+  return error instanceof GraphQLError
+    ? error
+    : new GraphQLError("Unexpected error.", { originalError: error as Error });
+}
+
+/**
  * What the client may see of an error raised while executing an operation:
  * the error itself when it is already part of the contract, a classified
  * replacement for known database and input failures, or null (unexpected:

@@ -1,16 +1,10 @@
-import {
-  type ExecutionResult,
-  GraphQLError,
-  Kind,
-  type OperationDefinitionNode,
-  getOperationAST,
-} from "graphql";
+import { type ExecutionResult, Kind, type OperationDefinitionNode, getOperationAST } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context";
 import type { PrismaClient } from "../db/prisma";
 import { isConnectionWaitTimeout } from "../db/errors";
 import { type TransactionTimings, withRequestTransaction } from "../db/request-transaction";
-import { clientError } from "./errors";
+import { asGraphQLError, clientError } from "./errors";
 
 export interface RequestTransactionPluginOptions {
   prisma: PrismaClient;
@@ -61,11 +55,7 @@ export function useRequestTransaction(options: RequestTransactionPluginOptions):
           }
           // BEGIN/COMMIT failed (connection lost, timeout): reported like any
           // execution error, so the error policy classifies it.
-          const wrapped =
-            error instanceof GraphQLError
-              ? error
-              : new GraphQLError("Unexpected error.", { originalError: error as Error });
-          return { data: null, errors: [wrapped] } satisfies ExecutionResult;
+          return { data: null, errors: [asGraphQLError(error)] } satisfies ExecutionResult;
         }
       });
     },

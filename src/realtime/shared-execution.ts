@@ -9,6 +9,7 @@ import {
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context";
 import { isConnectionWaitTimeout } from "../db/errors";
+import { asGraphQLError } from "../graphql/errors";
 import { claimsFor } from "../db/identity";
 import type { PrismaClient } from "../db/prisma";
 import { RequestDb, type TransactionTimings, withRequestTransaction } from "../db/request-transaction";
@@ -267,10 +268,4 @@ class Semaphore {
       else this.#running -= 1;
     }
   }
-}
-
-function asGraphQLError(error: unknown): GraphQLError {
-  return error instanceof GraphQLError
-    ? error
-    : new GraphQLError("Unexpected error.", { originalError: error as Error });
 }

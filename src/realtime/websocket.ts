@@ -7,6 +7,7 @@ import type { YogaServerInstance } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { Authenticator } from "../auth/authenticate";
 import type { Context } from "../context";
+import { asGraphQLError } from "../graphql/errors";
 import type { Logger } from "../logger";
 import type { RealtimeConnection } from "./subscriptions";
 
@@ -115,7 +116,7 @@ export function attachWebSockets(server: http.Server, options: WebSocketOptions)
         try {
           contextValue = await envelope.contextFactory();
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError("Unexpected error.")];
+          return [asGraphQLError(error)];
         }
         envelopes.set(contextValue, envelope);
         return {
