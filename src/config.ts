@@ -127,7 +127,7 @@ const configSchema = z.object({
   /**
    * How often the realtime listener reads the event log without a wake-up:
    * its health check, and the delivery path when the database is set to
-   * `loomline.realtime_notify = off` (migration 019).
+   * `loomline.realtime_notify = off` (migration 017).
    */
   REALTIME_POLL_INTERVAL_MS: z.coerce.number().int().min(20).max(60_000).default(5_000),
   /** How long a new WebSocket may wait before its graphql-ws `connection_init` (then 4408). */

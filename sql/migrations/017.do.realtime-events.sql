@@ -19,6 +19,15 @@ set local role loomline_owner;
 -- NOTIFY carries no data: the payload is the writing transaction's id,
 -- identical for all of its events, so PostgreSQL folds them into one
 -- notification per transaction (less work under its commit-time lock).
+-- That lock is still taken at commit by every transaction that NOTIFYs
+-- (TRAPS.md): with eight concurrent writers, stage updates ran at about half
+-- the rate of the same updates writing their event without NOTIFY
+-- (npm run bench:realtime). A write-heavy database can switch it off:
+--   alter database <db> set loomline.realtime_notify = 'off';
+-- events are still written in the same transaction, nothing is lost, and
+-- every API instance finds them by reading the log every
+-- REALTIME_POLL_INTERVAL_MS instead of on a wake-up. Unset or any other
+-- value: NOTIFY.
 --
 -- Read by the API's login role only, through the two functions below: no
 -- request role reads or writes the log (RLS forced, no policy, no grant).
@@ -70,7 +79,13 @@ declare
   event_payload jsonb := '{}';
   event_user uuid;
 begin
-  if target_order is not null then
+  if target_order is not null and kind = 'stage' then
+    -- A stage's own supplier only: another supplier of the same order does not read it.
+    select o.buyer_id, array[so.supplier_id]
+      into order_buyer, order_suppliers
+      from supplier_orders so join orders o on o.id = so.buyer_order_id
+     where so.id = target_supplier_order;
+  elsif target_order is not null then
     select o.buyer_id,
            array(select distinct s from unnest(o.supplier_id || array(
                    select so.supplier_id from supplier_orders so where so.buyer_order_id = o.id)) s
@@ -82,9 +97,6 @@ begin
   case kind
     when 'stage' then
       event_kind := lower(coalesce(extra ->> 'change', 'UPDATED'));
-      -- A stage's own supplier only: another supplier of the same order does not read it.
-      select array[so.supplier_id] into order_suppliers
-        from supplier_orders so where so.id = target_supplier_order;
     when 'order_status' then
       event_kind := 'changed';
       select jsonb_build_object('fromStatus', h.from_status, 'toStatus', h.to_status)
@@ -105,7 +117,10 @@ begin
   insert into events (topic, kind, entity_id, order_id, supplier_order_id, buyer_id, supplier_ids, user_id, payload)
   values (kind::event_topic, event_kind, publish.id, target_order, target_supplier_order, order_buyer,
           coalesce(order_suppliers, '{}'), event_user, coalesce(event_payload, '{}'));
-  perform pg_notify('loomline_events', pg_current_xact_id()::text);
+  -- The wake-up, unless the database is set to let listeners poll instead.
+  if coalesce(current_setting('loomline.realtime_notify', true), '') <> 'off' then
+    perform pg_notify('loomline_events', pg_current_xact_id()::text);
+  end if;
 end;
 $$;
 

@@ -17,7 +17,7 @@ import { encodeCursor } from "./cursor";
  *   so an instance needs nothing from the others (no Redis hop, no leader).
  * - The same read runs every `healthIntervalMs` (REALTIME_POLL_INTERVAL_MS):
  *   a dead connection is found within that time, a lost notification costs
- *   at most that delay, and a database that does not NOTIFY (migration 019)
+ *   at most that delay, and a database that does not NOTIFY (migration 017)
  *   is read at that pace.
  * - When the connection fails it reconnects with backoff and reads on from
  *   the last interval's end: events committed during the outage (a database

@@ -12,7 +12,7 @@ import {
 import { type RealtimeWorld, startRealtimeWorld } from "./world";
 
 /**
- * A database set to `loomline.realtime_notify = off` (migration 019: no
+ * A database set to `loomline.realtime_notify = off` (migration 017: no
  * NOTIFY, for write throughput) still delivers every event: the instance
  * reads the log every REALTIME_POLL_INTERVAL_MS instead of on a wake-up.
  */

@@ -156,7 +156,7 @@ test("NOTIFY wakes listeners once per transaction, with the transaction id only"
   });
 });
 
-test("with loomline.realtime_notify off, the event is written but nobody is woken (019)", async () => {
+test("with loomline.realtime_notify off, the event is written but nobody is woken", async () => {
   const stage = await stageOf(SO.north, 4);
   await loginRole(async (listener) => {
     const received: string[] = [];
